@@ -1,0 +1,51 @@
+# Everything runs from a clean clone: `make test` installs, materializes the spec, generates and tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: all install spec generate test lint typecheck walkthrough bench naming update-spec clean
+
+all: test
+
+# The project installs editable: its .pth puts both the core and generated/ on sys.path.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+node_modules/.bin/steady: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(STAMP) node_modules/.bin/steady
+
+spec: $(STAMP)
+	$(PY) -m codegen spec
+
+generate: spec
+	$(PY) -m codegen generate
+
+test: install generate
+	$(PY) -m pytest -n 2
+
+lint: generate
+	$(PY) -m ruff check stripe_connect codegen generated tests bench examples
+	$(PY) -m ruff format --check stripe_connect codegen tests bench examples
+
+typecheck: generate
+	$(PY) -m pyright
+
+# The main job: a Connect walk-through against a local mock server, no Stripe key needed.
+walkthrough: install generate
+	$(PY) examples/connect_walkthrough.py
+
+naming: spec
+	$(PY) -m codegen naming
+
+bench: install generate
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules build generated .generated.staging

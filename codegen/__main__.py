@@ -1,0 +1,48 @@
+"""`python -m codegen <command>`: materialize the pinned spec, generate the SDK, report on naming."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from codegen.generate import OUTPUT, OVERRIDES, generate
+from codegen.load import load_spec
+from codegen.models import GenerationError
+from codegen.services import final_names, read_overrides
+from codegen.oracle import compare
+from codegen.pin import PinError, materialize, materialize_references, reference_path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m codegen")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("spec", help="materialize the pinned spec and the reference documents into build/")
+    gen = commands.add_parser("generate", help="generate the SDK into generated/")
+    gen.add_argument("--spec", type=Path, help="an OpenAPI document (default: the pinned one)")
+    gen.add_argument("--out", type=Path, default=OUTPUT)
+    naming = commands.add_parser("naming", help="compare our names with Stripe's x-stripeOperations")
+    naming.add_argument("--sdk-spec", type=Path, help="default: the `sdk` reference document")
+    naming.add_argument("--spec", type=Path)
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "spec":
+            print(materialize())
+            for path in materialize_references().values():
+                print(path)
+        elif args.command == "generate":
+            print(generate(args.spec or materialize(), args.out))
+        elif args.command == "naming":
+            names = final_names(load_spec(args.spec or materialize()), read_overrides(OVERRIDES))
+            agreement = compare(names, load_spec(args.sdk_spec or materialize_references() and reference_path("sdk")))
+            for mismatch in agreement.mismatches:
+                print(mismatch)
+            print(f"{agreement.agreed}/{agreement.compared} operations named as Stripe does ({agreement.ratio:.1%})")
+    except (PinError, GenerationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Stage 2a: `components/schemas` -> model modules, with pydantic type expressions for every field."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from typing import Any
+
+from codegen.docs import docstring
+from codegen.identifiers import camel, module_name
+from codegen.ir import ModelClass, ModelField, ModelModule
+
+Schema = Mapping[str, Any]
+
+
+class GenerationError(RuntimeError):
+    """The spec holds something the generator does not know how to render; fix the generator."""
+
+
+def ref_name(ref: str) -> str:
+    return ref.rsplit("/", 1)[-1]
+
+
+def literal(values: list[Any]) -> str:
+    return "Literal[" + ", ".join(repr(v) for v in values) + "]"
+
+
+class ModelBuilder:
+    def __init__(self, schemas: Mapping[str, Schema]) -> None:
+        self.schemas = schemas
+        self.class_names = {name: camel(name) for name in schemas}
+        self.schema_names = {cls: name for name, cls in self.class_names.items()}
+        seen: dict[str, str] = {}
+        for schema, cls in self.class_names.items():
+            if cls in seen:
+                raise GenerationError(f"schemas {seen[cls]!r} and {schema!r} would both be class {cls}")
+            seen[cls] = schema
+
+    def is_polymorphic(self, name: str) -> bool:
+        return "anyOf" in self.schemas[name]
+
+    def build(self) -> list[ModelModule]:
+        return [self._module(name) for name in sorted(self.schemas)]
+
+    def _module(self, name: str) -> ModelModule:
+        schema = self.schemas[name]
+        module = ModelModule(
+            schema_name=name,
+            module=module_name(name),
+            name=self.class_names[name],
+            doc=docstring(schema.get("description")),
+        )
+        if self.is_polymorphic(name):
+            module.alias = self._union(schema["anyOf"], module, f"schema {name}")
+            return module
+        module.classes.append(self._class(module.name, schema, module, name))
+        props = schema.get("properties", {})
+        if len(props.get("object", {}).get("enum", [])) == 1:
+            tag = props["object"]["enum"][0]
+            module.object_tags.append(f"deleted:{tag}" if "deleted" in props else tag)
+        module.deps.discard(module.name)
+        return module
+
+    def _class(self, class_name: str, schema: Schema, module: ModelModule, where: str) -> ModelClass:
+        required = set(schema.get("required", []))
+        fields = []
+        for prop, sub in schema.get("properties", {}).items():
+            annotation = self.type_of(sub, module, f"{class_name}{camel(prop)}", f"{where}.{prop}")
+            if sub.get("nullable") and not annotation.endswith("| None"):
+                annotation += " | None"
+            if prop not in required and not annotation.endswith("| None"):
+                annotation += " | None"
+            if keyword.iskeyword(prop) or not prop.isidentifier():
+                raise GenerationError(f"{where}.{prop}: not a Python identifier; model fields need an alias here")
+            fields.append(ModelField(prop, annotation, prop in required, docstring(sub.get("description"))))
+        return ModelClass(class_name, docstring(schema.get("description")), fields)
+
+    def _alternatives(self, name: str, module: ModelModule, where: str) -> list[str]:
+        """The classes a reference stands for: one, or the members of a polymorphic schema."""
+        if name not in self.schemas:
+            raise GenerationError(f"{where}: reference to unknown schema {name!r}")
+        if not self.is_polymorphic(name):
+            module.deps.add(self.class_names[name])
+            return [self.class_names[name]]
+        members = self.schemas[name]["anyOf"]
+        if any("$ref" not in m for m in members):
+            raise GenerationError(f"schema {name}: a polymorphic schema whose members are not all references")
+        return [cls for m in members for cls in self._alternatives(ref_name(m["$ref"]), module, where)]
+
+    def tagged(self, class_name: str) -> bool:
+        """Whether a model has one `object` value, so that unions of it can be told apart by it."""
+        schema = self.schemas[self.schema_names[class_name]]
+        return len(schema.get("properties", {}).get("object", {}).get("enum", [])) == 1
+
+    def union_of(self, names: list[str], with_id: bool = False, qualifier: str = "") -> str:
+        """`A`, or a union resolved by `object` when every member has one (else pydantic's smart union).
+
+        `qualifier` prefixes every name (`models.`), for code outside the models package.
+        """
+        union = " | ".join(qualifier + n for n in names)
+        by_object = all(self.tagged(n) for n in names)
+        if with_id:
+            return f"{qualifier}Expandable[{union}]" if by_object else f"str | {union}"
+        if len(names) == 1:
+            return union
+        return f"{qualifier}Polymorphic[{union}]" if by_object else union
+
+    def _ref(self, name: str, module: ModelModule, where: str) -> str:
+        return self.union_of(self._alternatives(name, module, where))
+
+    def _union(self, members: list[Schema], module: ModelModule, where: str) -> str:
+        refs = [m for m in members if "$ref" in m]
+        others = [m for m in members if "$ref" not in m]
+        if len(others) > 1 or any(m.get("type") != "string" or "enum" in m for m in others):
+            raise GenerationError(f"{where}: an anyOf other than references with an optional id string")
+        names = list(dict.fromkeys(c for r in refs for c in self._alternatives(ref_name(r["$ref"]), module, where)))
+        return self.union_of(names, with_id=bool(others))
+
+    def type_of(self, schema: Schema, module: ModelModule, hint: str, where: str) -> str:
+        if "$ref" in schema:
+            return self._ref(ref_name(schema["$ref"]), module, where)
+        if "anyOf" in schema:
+            return self._union(schema["anyOf"], module, where)
+        kind = schema.get("type")
+        if "enum" in schema:
+            if kind == "string":
+                return f"OpenEnum[{literal(schema['enum'])}]"
+            return literal(schema["enum"])
+        if kind == "string":
+            return "str"
+        if kind == "integer":
+            return "int"
+        if kind == "number":
+            return "float"
+        if kind == "boolean":
+            return "bool"
+        if kind == "array":
+            return f"list[{self.type_of(schema.get('items', {}), module, hint, where + '[]')}]"
+        if kind == "object":
+            return self._object(schema, module, hint, where)
+        if not schema or set(schema) <= {"description", "nullable", "title"}:
+            return "Any"
+        raise GenerationError(f"{where}: unsupported schema {dict(schema)}")
+
+    def _object(self, schema: Schema, module: ModelModule, hint: str, where: str) -> str:
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, Mapping) and not props:
+            return f"dict[str, {self.type_of(extra, module, hint, where + '{}')}]"  # pyright: ignore[reportUnknownArgumentType]
+        if not props:
+            return "dict[str, Any]"
+        object_values = props.get("object", {}).get("enum", [])
+        if object_values == ["list"] and "data" in props:
+            return f"ListObject[{self.type_of(props['data'].get('items', {}), module, hint, where + '.data')}]"
+        if object_values == ["search_result"] and "data" in props:
+            return f"SearchResult[{self.type_of(props['data'].get('items', {}), module, hint, where + '.data')}]"
+        module.classes.append(self._class(hint, schema, module, where))
+        return hint

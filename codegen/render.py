@@ -1,0 +1,160 @@
+"""Stage 3: IR -> source files, through the Jinja templates in `codegen/templates/`."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from pathlib import Path
+
+import jinja2
+
+from codegen.ir import Api, ModelModule, Operation, Service
+from codegen.models import GenerationError
+
+PACKAGE = "stripe_connect_generated"
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Names a generated module may need from the runtime core, by the module that defines them.
+_MODEL_HELPERS = {
+    "Any": "typing",
+    "Literal": "typing",
+    "Expandable": "stripe_connect._models",
+    "OpenEnum": "stripe_connect._models",
+    "Polymorphic": "stripe_connect._models",
+    "ListObject": "stripe_connect._pagination",
+    "SearchResult": "stripe_connect._pagination",
+}
+_PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
+
+
+def used_names(texts: list[str], helpers: dict[str, str]) -> dict[str, list[str]]:
+    """{module: [names]} of the helpers that occur as words in `texts`."""
+    words = set(re.findall(r"\b\w+\b", " ".join(texts)))
+    by_module: dict[str, list[str]] = {}
+    for name, module in sorted(helpers.items()):
+        if name in words:
+            by_module.setdefault(module, []).append(name)
+    return by_module
+
+
+def indent_doc(text: str, width: int) -> str:
+    """A docstring's text with its continuation lines indented by `width` spaces."""
+    return text.replace("\n", "\n" + " " * width).replace("\n" + " " * width + "\n", "\n\n")
+
+
+def summary(doc: str) -> str:
+    """`: First sentence.` of a docstring, for one-line docs; empty when there is no doc."""
+    text = " ".join(doc.split())
+    if not text:
+        return "."
+    end = text.find(". ")
+    sentence = text if end < 0 else text[: end + 1]
+    return f": {sentence}" if len(sentence) <= 100 else "."
+
+
+def method_doc(op: Operation) -> str:
+    parts = [op.doc or f"`{op.key}`."]
+    if op.deprecated:
+        parts.append("Deprecated by Stripe.")
+    documented = [p for p in op.path_params + op.params if p.doc]
+    if documented:
+        lines = ["Args:"]
+        for p in documented:
+            text = " ".join(p.doc.split())
+            lines.extend(
+                textwrap.wrap(
+                    text,
+                    96,
+                    initial_indent=f"    {p.name}: ",
+                    subsequent_indent=" " * 8,
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+            )
+        parts.append("\n".join(lines))
+    parts.append(f"`{op.key}`")
+    return "\n\n".join(parts)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # noqa: S701 - renders Python source, not HTML
+    )
+    env.filters["indent_doc"] = indent_doc
+    env.filters["method_doc"] = method_doc
+    env.filters["summary"] = summary
+    env.globals["PACKAGE"] = PACKAGE
+    return env
+
+
+def render(api: Api) -> dict[str, str]:
+    """Every generated file, keyed by its path relative to the output directory."""
+    env = _environment()
+    models_by_name = {m.name: m for m in api.models}
+    files: dict[str, str] = {}
+    root = Path(PACKAGE)
+    files[str(root / "__init__.py")] = env.get_template("package_init.py.j2").render(api=api)
+    files[str(root / "py.typed")] = ""
+    files[str(root / "client.py")] = env.get_template("client.py.j2").render(api=api)
+    for model in api.models:
+        files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name)
+    files[str(root / "models" / "__init__.py")] = env.get_template("models_init.py.j2").render(
+        api=api, object_types=_object_types(api)
+    )
+    service_template = env.get_template("service.py.j2")
+    params_template = env.get_template("params.py.j2")
+    for service in api.services:
+        files[str(root / "services" / f"{service.module}.py")] = _render_service(service_template, service)
+        if any(op.typed_dicts for op in service.operations):
+            files[str(root / "params" / f"{service.module}.py")] = _render_params(params_template, service)
+    files[str(root / "services" / "__init__.py")] = env.get_template("services_init.py.j2").render(api=api)
+    files[str(root / "params" / "__init__.py")] = env.get_template("params_init.py.j2").render(
+        services=[s for s in api.services if any(op.typed_dicts for op in s.operations)]
+    )
+    return files
+
+
+def _object_types(api: Api) -> list[tuple[str, str]]:
+    """(`object` value, model name) pairs; an `object` value two models claim is an error."""
+    owners: dict[str, str] = {}
+    for model in api.models:
+        for tag in model.object_tags:
+            if tag in owners:
+                raise GenerationError(f"models {owners[tag]} and {model.name} both have object {tag!r}")
+            owners[tag] = model.name
+    return sorted(owners.items())
+
+
+def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
+    types = [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
+    deps = sorted((models_by_name[d].module, d) for d in model.deps)
+    return env.get_template("model.py.j2").render(model=model, helpers=used_names(types, _MODEL_HELPERS), deps=deps)
+
+
+def _render_service(template: jinja2.Template, service: Service) -> str:
+    texts = [p.type for op in service.operations for p in op.params]
+    words = set(re.findall(r"\b\w+\b", " ".join(texts)))
+    typed_dicts = sorted({td.name for op in service.operations for td in op.typed_dicts} & words)
+    return template.render(
+        service=service,
+        typed_dicts=typed_dicts,
+        param_helpers=used_names(texts, {"Any": "typing", "Literal": "typing"}),
+        uses_file_input="FileInput" in " ".join(texts),
+        uses_models=any(op.kind != "binary" for op in service.operations),
+    )
+
+
+def _render_params(template: jinja2.Template, service: Service) -> str:
+    typed_dicts = [td for op in service.operations for td in op.typed_dicts]
+    texts = [f.type for td in typed_dicts for f in td.fields]
+    return template.render(
+        service=service,
+        typed_dicts=typed_dicts,
+        helpers=used_names(texts, _PARAM_HELPERS),
+        needs_not_required=any(not f.required for td in typed_dicts for f in td.fields),
+    )

@@ -1,0 +1,230 @@
+"""Stage 2c: operations -> methods on a tree of services, checked for everything that must not happen."""
+
+from __future__ import annotations
+
+import keyword
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from codegen.docs import docstring, plain
+from codegen.identifiers import camel, singular
+from codegen.ir import Operation, Param, Service
+from codegen.models import GenerationError, ModelBuilder, ref_name
+from codegen.naming import OperationName, ServiceShape, iter_operations, name_operations
+from codegen.params import ParamTypes
+
+# Names a spec parameter must not take: they are our request options (or the name of their **kwargs).
+RESERVED = frozenset(
+    {
+        "stripe_account",
+        "idempotency_key",
+        "stripe_version",
+        "api_key",
+        "timeout",
+        "max_retries",
+        "extra_headers",
+        "request_options",
+        "self",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Override:
+    operation: str  # "POST /v1/invoices/{invoice}/finalize"
+    method: str
+    reason: str
+
+
+def read_overrides(path: Path) -> list[Override]:
+    data = tomllib.loads(path.read_text()) if path.exists() else {}
+    overrides = [Override(**entry) for entry in data.get("method", [])]
+    for o in overrides:
+        if not o.reason.strip():
+            raise GenerationError(f"override of {o.operation} has no reason")
+    return overrides
+
+
+def apply_overrides(names: dict[tuple[str, str], OperationName], overrides: list[Override]) -> None:
+    for o in overrides:
+        verb, _, path = o.operation.partition(" ")
+        key = (path, verb.lower())
+        if key not in names:
+            raise GenerationError(f"stale override: {o.operation} is not in the spec (spec/overrides.toml)")
+        if names[key].method == o.method:
+            raise GenerationError(f"stale override: {o.operation} is already named {o.method!r} (spec/overrides.toml)")
+        names[key] = OperationName(names[key].service, o.method, names[key].resource)
+
+
+def final_names(spec: Mapping[str, Any], overrides: list[Override]) -> dict[tuple[str, str], OperationName]:
+    """Every operation's (service, method) as generated: the derived names with the overrides applied."""
+    names, _ = name_operations(spec)
+    apply_overrides(names, overrides)
+    return names
+
+
+class ServiceBuilder:
+    def __init__(self, spec: Mapping[str, Any], models: ModelBuilder, overrides: list[Override]) -> None:
+        self.spec = spec
+        self.models = models
+        self.names, self.shapes = name_operations(spec)
+        apply_overrides(self.names, overrides)
+
+    def build(self) -> Service:
+        root = Service((), "", "", "")
+        by_path: dict[tuple[str, ...], Service] = {(): root}
+        for raw in iter_operations(self.spec):
+            name = self.names[(raw.path, raw.verb)]
+            service = self._service(name.service, by_path)
+            service.operations.append(self._operation(raw.path, raw.verb, raw.spec, name, service))
+            if name.resource and not service.doc:
+                service.doc = self._resource_doc(name.resource)
+        for service in root.walk():
+            service.children.sort(key=lambda s: s.attr)
+            service.operations.sort(key=lambda o: o.method)
+        self._check(root)
+        return root
+
+    def _service(self, path: tuple[str, ...], by_path: dict[tuple[str, ...], Service]) -> Service:
+        if path in by_path:
+            return by_path[path]
+        parent = self._service(path[:-1], by_path)
+        stem = "".join(camel(self._segment(path[: i + 1])) for i in range(len(path)))
+        service = Service(path, f"{stem}Service", f"{_snake(stem)}_service", "")
+        parent.children.append(service)
+        by_path[path] = service
+        return service
+
+    def _segment(self, path: tuple[str, ...]) -> str:
+        shape = self.shapes.get(path, ServiceShape(path, False))
+        return singular(path[-1]) if shape.is_collection or self._lists(path) else path[-1]
+
+    def _lists(self, path: tuple[str, ...]) -> bool:
+        return any(n.service == path and n.method in ("list", "create") for n in self.names.values())
+
+    def _resource_doc(self, resource: str) -> str:
+        schema = self.models.schemas.get(resource) or next(
+            (s for s in self.models.schemas.values() if s.get("x-resourceId") == resource), {}
+        )
+        first = plain(schema.get("description")).split("\n\n")[0]
+        return docstring(first) if first else ""
+
+    def _operation(
+        self, path: str, verb: str, op: Mapping[str, Any], name: OperationName, service: Service
+    ) -> Operation:
+        prefix = f"{service.class_name.removesuffix('Service')}{camel(name.method)}Params"
+        types = ParamTypes(prefix)
+        path_params: list[Param] = []
+        params: list[Param] = []
+        for p in op.get("parameters", []):
+            location = p["in"]
+            if location not in ("path", "query"):
+                raise GenerationError(f"{verb.upper()} {path}: parameter {p['name']!r} in {location!r}")
+            param = Param(
+                p["name"],
+                "str" if location == "path" else types.type_of(p["schema"], f"{prefix}{camel(p['name'])}", p["name"]),
+                location == "path" or bool(p.get("required")),
+                docstring(p.get("description")),
+                location,
+            )
+            (path_params if location == "path" else params).append(param)
+        content = op.get("requestBody", {}).get("content", {})
+        multipart = "multipart/form-data" in content
+        body = (content.get("multipart/form-data") or content.get("application/x-www-form-urlencoded") or {}).get(
+            "schema", {}
+        )
+        required = set(body.get("required", []))
+        for prop, sub in body.get("properties", {}).items():
+            rendered = types.type_of(sub, f"{prefix}{camel(prop)}", prop)
+            params.append(Param(prop, rendered, prop in required, docstring(sub.get("description")), "body"))
+        path_params.sort(key=lambda p: path.index("{" + p.name + "}"))
+        params.sort(key=lambda p: (not p.required, p.name))
+        self._check_params(f"{verb.upper()} {path}", path_params + params)
+        returns, item, kind, deps = self._response(path, verb, op)
+        servers = op.get("servers", [])
+        return Operation(
+            verb=verb,
+            path=path,
+            operation_id=op["operationId"],
+            method=name.method,
+            doc=docstring(op.get("description")),
+            path_params=path_params,
+            params=params,
+            returns=returns,
+            kind=kind,
+            item=item,
+            base="files" if servers and "files." in servers[0]["url"] else "api",
+            multipart=multipart,
+            deprecated=bool(op.get("deprecated")),
+            model_deps=deps,
+            typed_dicts=types.typed_dicts,
+        )
+
+    @staticmethod
+    def _check_params(where: str, params: list[Param]) -> None:
+        seen: set[str] = set()
+        for p in params:
+            if p.name in RESERVED:
+                raise GenerationError(f"{where}: parameter {p.name!r} collides with a request option")
+            if not p.name.isidentifier():
+                raise GenerationError(f"{where}: parameter {p.name!r} is not a Python identifier")
+            if p.name in seen:
+                raise GenerationError(f"{where}: parameter {p.name!r} appears twice")
+            seen.add(p.name)
+
+    def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, str, set[str]]:
+        """(annotation, item annotation, kind, model names) of the 200 response."""
+        content = op["responses"]["200"]["content"]
+        if "application/json" not in content:
+            return "bytes", "", "binary", set()
+        schema = content["application/json"]["schema"]
+        props = schema.get("properties", {})
+        object_values = props.get("object", {}).get("enum", [])
+        if object_values in (["list"], ["search_result"]) and "data" in props:
+            item, deps = self._models_union(props["data"]["items"], f"{verb} {path}")
+            wrapper = "models.ListObject" if object_values == ["list"] else "models.SearchResult"
+            kind = "list" if object_values == ["list"] else "search"
+            return f"{wrapper}[{item}]", item, kind, deps
+        expr, deps = self._models_union(schema, f"{verb} {path}")
+        return expr, "", "object", deps
+
+    def _models_union(self, schema: Mapping[str, Any], where: str) -> tuple[str, set[str]]:
+        refs = schema.get("anyOf", [schema])
+        if any("$ref" not in r for r in refs):
+            raise GenerationError(f"{where}: a response that is not a (union of) model reference(s)")
+        names = [ref_name(r["$ref"]) for r in refs]
+        if len(names) == 1 and self.models.is_polymorphic(names[0]):
+            cls = self.models.class_names[names[0]]
+            return f"models.{cls}", {cls}
+        classes = [self.models.class_names[n] for n in names]
+        return self.models.union_of(classes, qualifier="models."), set(classes)
+
+    @staticmethod
+    def _check(root: Service) -> None:
+        classes: dict[str, str] = {}
+        for service in root.walk()[1:]:
+            if service.class_name in classes:
+                raise GenerationError(
+                    f"{service.dotted} and {classes[service.class_name]} are both {service.class_name}"
+                )
+            classes[service.class_name] = service.dotted
+            methods = [op.method for op in service.operations]
+            for op in service.operations:
+                if keyword.iskeyword(op.method) or not op.method.isidentifier():
+                    raise GenerationError(f"{op.key}: method name {op.method!r} is not usable; add an override")
+            for method in methods:
+                if methods.count(method) > 1:
+                    clash = [op.key for op in service.operations if op.method == method]
+                    raise GenerationError(f"{service.dotted}.{method} names two operations: {clash}")
+            for child in service.children:
+                if child.attr in methods:
+                    raise GenerationError(f"{service.dotted}.{child.attr} is both a method and a service")
+
+
+def _snake(stem: str) -> str:
+    out = "".join(f"_{c.lower()}" if c.isupper() else c for c in stem)
+    return out.lstrip("_")

@@ -1,0 +1,88 @@
+"""stripe-connect: a typed Stripe SDK for Connect platforms.
+
+    from stripe_connect import StripeClient
+
+    client = StripeClient("sk_test_...", stripe_account="acct_123")
+    charge = client.charges.retrieve("ch_123")
+
+Clients, models and pagination types load on first use, so importing this package stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stripe_connect._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    CardError,
+    IdempotencyError,
+    InvalidRequestError,
+    PermissionError,  # noqa: A004 - Stripe's name for a 403
+    RateLimitError,
+    SignatureVerificationError,
+    StripeError,
+)
+from stripe_connect._lazy import lazy_exports
+from stripe_connect._options import ClientOptions, RequestOptions
+from stripe_connect._version import VERSION
+
+if TYPE_CHECKING:
+    from stripe_connect_generated import API_VERSION
+    from stripe_connect_generated.client import AsyncStripeClient, StripeClient
+
+    from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
+    from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
+    from stripe_connect._models import StripeModel, StripeObject
+    from stripe_connect._pagination import ListObject, SearchResult
+    from stripe_connect._service import AsyncStripeService, StripeService
+
+__version__ = VERSION
+
+_EXPORTS = {
+    "StripeClient": "stripe_connect_generated.client",
+    "AsyncStripeClient": "stripe_connect_generated.client",
+    "API_VERSION": "stripe_connect_generated",
+    "BaseStripeClient": "stripe_connect._client",
+    "BaseAsyncStripeClient": "stripe_connect._client",
+    "StripeService": "stripe_connect._service",
+    "AsyncStripeService": "stripe_connect._service",
+    "StripeModel": "stripe_connect._models",
+    "StripeObject": "stripe_connect._models",
+    "ListObject": "stripe_connect._pagination",
+    "SearchResult": "stripe_connect._pagination",
+    "AsyncListRequest": "stripe_connect._async_pages",
+    "AsyncSearchRequest": "stripe_connect._async_pages",
+}
+
+__all__ = [
+    "API_VERSION",
+    "APIConnectionError",
+    "APIError",
+    "AsyncListRequest",
+    "AsyncSearchRequest",
+    "AsyncStripeClient",
+    "AsyncStripeService",
+    "AuthenticationError",
+    "BaseAsyncStripeClient",
+    "BaseStripeClient",
+    "CardError",
+    "ClientOptions",
+    "IdempotencyError",
+    "InvalidRequestError",
+    "ListObject",
+    "PermissionError",
+    "RateLimitError",
+    "RequestOptions",
+    "SearchResult",
+    "SignatureVerificationError",
+    "StripeClient",
+    "StripeError",
+    "StripeModel",
+    "StripeObject",
+    "StripeService",
+    "__version__",
+]
+
+__getattr__ = lazy_exports(__name__, _EXPORTS, globals())

@@ -1,0 +1,49 @@
+"""What an async list or search method returns: awaitable for one page, iterable for every item.
+
+page = await client.customers.list(limit=10)
+async for customer in client.customers.list(limit=100).auto_paging_iter(): ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from stripe_connect._pagination import ListObject, SearchResult
+
+T = TypeVar("T")
+
+
+class AsyncListRequest(Generic[T]):
+    """`await` it for a `ListObject`, or iterate every item: `async for x in req.auto_paging_iter()`."""
+
+    __slots__ = ("_fetch",)
+
+    def __init__(self, fetch: Callable[[], Awaitable[ListObject[T]]]) -> None:
+        self._fetch = fetch
+
+    def __await__(self) -> Generator[Any, None, ListObject[T]]:
+        return self._fetch().__await__()
+
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
+        page = await self._fetch()
+        async for item in page.auto_paging_iter_async():
+            yield item
+
+
+class AsyncSearchRequest(Generic[T]):
+    """`await` it for a `SearchResult`, or iterate every item: `async for x in req.auto_paging_iter()`."""
+
+    __slots__ = ("_fetch",)
+
+    def __init__(self, fetch: Callable[[], Awaitable[SearchResult[T]]]) -> None:
+        self._fetch = fetch
+
+    def __await__(self) -> Generator[Any, None, SearchResult[T]]:
+        return self._fetch().__await__()
+
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
+        page = await self._fetch()
+        async for item in page.auto_paging_iter_async():
+            yield item

@@ -1,0 +1,202 @@
+"""One logical API call: the request (built once, reused by every retry) and the policy reading outcomes.
+
+The sync and async clients differ only in how they send and sleep; everything else is decided here.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import time
+import uuid
+from collections.abc import Mapping
+from typing import IO, Any
+
+import httpx
+
+from stripe_connect._encoding import encode_body, encode_query, flatten
+from stripe_connect._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    error_from_response,
+    parse_json_body,
+)
+from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
+from stripe_connect._retry import retry_delay, should_retry_status
+from stripe_connect._version import VERSION
+
+logger = logging.getLogger("stripe_connect")
+
+USER_AGENT = f"stripe-connect/{VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
+_RESERVED_HEADERS = frozenset(
+    {"authorization", "stripe-account", "stripe-version", "idempotency-key", "content-type", "user-agent"}
+)
+
+FileInput = bytes | IO[bytes] | os.PathLike[str]
+"""A file to upload: its bytes, a binary file object (streamed), or a path."""
+
+
+def _headers(options: ClientOptions, method: str, request_options: RequestOptions) -> dict[str, str]:
+    api_key = request_options.get("api_key", options.api_key)
+    if not api_key:
+        raise AuthenticationError("No API key provided: pass api_key to StripeClient(...) or api_key=... to the call")
+    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": USER_AGENT}
+    version = request_options.get("stripe_version", options.stripe_version)
+    if version:
+        headers["Stripe-Version"] = version
+    account = request_options.get("stripe_account", options.stripe_account)
+    if account:
+        headers["Stripe-Account"] = account
+    idempotency_key = request_options.get("idempotency_key")
+    if idempotency_key is not None or method == "POST":
+        headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
+    for name, value in request_options.get("extra_headers", {}).items():
+        if name.lower() in _RESERVED_HEADERS:
+            raise ValueError(f"extra_headers cannot set {name!r}; use the request option for it")
+        headers[name] = value
+    return headers
+
+
+def _upload(name: str, value: Any) -> tuple[tuple[str, Any], IO[bytes] | None]:
+    """A multipart file field, and the file we opened for it (to close), if any."""
+    if isinstance(value, bytes):
+        return (name, value), None
+    if isinstance(value, os.PathLike):
+        handle = open(os.fspath(value), "rb")  # noqa: SIM115 - closed by Call.close()  # pyright: ignore[reportUnknownArgumentType]
+        return (os.path.basename(handle.name), handle), handle
+    if hasattr(value, "read"):
+        return (os.path.basename(str(getattr(value, "name", name))), value), None
+    raise TypeError(f"parameter {name!r}: expected bytes, a binary file object or a path, got {type(value).__name__}")
+
+
+class Call:
+    """A request and its retry state. `timeout` and `max_retries` are the effective values for this call."""
+
+    def __init__(
+        self,
+        options: ClientOptions,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        request_options: RequestOptions,
+        response: Any,
+        *,
+        base: Base = "api",
+        multipart: bool = False,
+    ) -> None:
+        check_request_options(request_options)
+        if not path.startswith("/"):
+            raise ValueError(f"path must be relative to the API base and start with '/', got {path!r}")
+        self.method = method.upper()
+        self.path = path
+        self.response = response
+        self.retries = 0
+        self.max_retries: int = request_options.get("max_retries", options.max_retries)
+        self.timeout: Timeout = request_options.get("timeout", options.timeout)
+        self._secret = str(request_options.get("api_key", options.api_key) or "")
+        self._opened: list[IO[bytes]] = []
+        self._started = time.monotonic()
+        self.request = self._build(options, params or {}, request_options, base, multipart)
+        self.request.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
+
+    def _build(
+        self, options: ClientOptions, params: Mapping[str, Any], ro: RequestOptions, base: Base, multipart: bool
+    ) -> httpx.Request:
+        headers = _headers(options, self.method, ro)
+        url = options.base_url(base) + self.path
+        if self.method in ("GET", "DELETE"):
+            query = encode_query(params)
+            return httpx.Request(self.method, f"{url}?{query}" if query else url, headers=headers)
+        if multipart:
+            files: dict[str, tuple[str, Any]] = {}
+            data: dict[str, str] = {}
+            for key, value in params.items():
+                if value is None:
+                    continue
+                if isinstance(value, bytes | os.PathLike) or hasattr(value, "read"):
+                    files[key], opened = _upload(key, value)
+                    if opened is not None:
+                        self._opened.append(opened)
+                else:
+                    data.update(flatten({key: value}))
+            return httpx.Request(self.method, url, headers=headers, data=data, files=files)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        return httpx.Request(self.method, url, headers=headers, content=encode_body(params).encode())
+
+    @property
+    def description(self) -> str:
+        return f"{self.method} {self.path}"
+
+    def retry_after_response(self, response: httpx.Response) -> float | None:
+        """Seconds to wait before retrying, or None when this response is final."""
+        self._log(response)
+        if response.is_success or self.retries >= self.max_retries:
+            return None
+        if not should_retry_status(response.status_code, response.headers):
+            return None
+        return self._next_delay(response.headers)
+
+    def retry_after_error(self, error: httpx.TransportError) -> float:
+        """Seconds to wait before retrying a request that failed in transit; raises when out of retries."""
+        logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
+        if self.retries >= self.max_retries:
+            self.close()
+            kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
+            raise APIConnectionError(
+                f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
+            ) from error
+        return self._next_delay({})
+
+    def _next_delay(self, headers: Mapping[str, str]) -> float:
+        delay = retry_delay(self.retries, headers)
+        self.retries += 1
+        for handle in self._opened:  # a retried upload streams the file again from its start
+            handle.seek(0)
+        return delay
+
+    def finish(self, response: httpx.Response) -> Any:
+        """The parsed result of a final response, or the error it stands for."""
+        self.close()
+        if not response.is_success:
+            raise error_from_response(response, redact=(self._secret,))
+        if self.response is bytes:
+            return response.content
+        # Imported here: parsing needs pydantic, constructing a client and its services does not.
+        from pydantic import ValidationError
+
+        from stripe_connect._adapters import adapter_for
+
+        try:
+            return adapter_for(self.response).validate_json(response.content)
+        except ValidationError as exc:
+            problem = exc.errors(include_input=False, include_url=False)[0]
+            where = ".".join(str(p) for p in problem["loc"]) or "body"
+            raise APIError(
+                f"{self.description} returned a body that is not a valid {_type_name(self.response)} "
+                f"(HTTP {response.status_code}): {where}: {problem['msg']}",
+                http_status=response.status_code,
+                request_id=response.headers.get("request-id"),
+                body=parse_json_body(response.content),
+                headers=dict(response.headers),
+            ) from None
+
+    def close(self) -> None:
+        for handle in self._opened:
+            handle.close()
+        self._opened.clear()
+
+    def _log(self, response: httpx.Response) -> None:
+        logger.info(
+            "%s -> %d (request %s, attempt %d, %.0f ms)",
+            self.description,
+            response.status_code,
+            response.headers.get("request-id", "-"),
+            self.retries + 1,
+            (time.monotonic() - self._started) * 1000,
+        )
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")

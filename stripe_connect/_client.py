@@ -1,0 +1,348 @@
+"""The clients' shared machinery: options, the connection pool, and running a call with retries.
+
+`StripeClient` and `AsyncStripeClient` (generated) add the service tree on top of these classes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast
+
+import httpx
+
+from stripe_connect._call import Call
+from stripe_connect._options import (
+    DEFAULT_API_BASE,
+    DEFAULT_CONNECT_BASE,
+    DEFAULT_FILES_BASE,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    Base,
+    ClientOptions,
+    RequestOptions,
+    Timeout,
+)
+
+if TYPE_CHECKING:
+    from typing_extensions import Self, Unpack
+
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+_DEFAULT: Any = object()
+
+
+class ClientOptionChanges(TypedDict, total=False):
+    """What `with_options` can change; None clears an optional setting (e.g. `stripe_account=None`)."""
+
+    api_key: str | None
+    stripe_account: str | None
+    stripe_version: str | None
+    client_id: str | None
+    max_retries: int
+    timeout: Timeout
+    api_base: str
+    connect_base: str
+    files_base: str
+
+
+class _Pool(Generic[H]):
+    """The httpx client a client and all the clients derived from it share, created on first use."""
+
+    def __init__(self, factory: Callable[[], H], shared: H | None) -> None:
+        self._factory = factory
+        self._http = shared
+        self.owned = shared is None
+        self._lock = threading.Lock()
+
+    def get(self) -> H:
+        http = self._http
+        if http is None:
+            with self._lock:
+                if self._http is None:
+                    self._http = self._factory()
+                http = self._http
+        return http
+
+    def take_for_close(self) -> H | None:
+        with self._lock:
+            http, self._http = (self._http, None) if self.owned else (None, self._http)
+        return http
+
+
+class _ClientBase(Generic[H]):
+    api_version: ClassVar[str | None] = None
+    """The API version requests carry unless told otherwise: the version of the spec this SDK is built from."""
+
+    _options: ClientOptions
+    _pool: _Pool[H]
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        stripe_account: str | None = None,
+        stripe_version: str | None = _DEFAULT,
+        client_id: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        api_base: str = DEFAULT_API_BASE,
+        connect_base: str = DEFAULT_CONNECT_BASE,
+        files_base: str = DEFAULT_FILES_BASE,
+        http_client: H | None = None,
+    ) -> None:
+        self._options = ClientOptions(
+            api_key=api_key,
+            stripe_account=stripe_account,
+            stripe_version=type(self).api_version if stripe_version is _DEFAULT else stripe_version,
+            client_id=client_id,
+            max_retries=max_retries,
+            timeout=timeout,
+            api_base=api_base,
+            connect_base=connect_base,
+            files_base=files_base,
+        )
+        self._pool = _Pool(self._new_http_client, http_client)
+
+    def _new_http_client(self) -> H:
+        raise NotImplementedError
+
+    @property
+    def options(self) -> ClientOptions:
+        return self._options
+
+    def with_options(self, **changes: Unpack[ClientOptionChanges]) -> Self:
+        """A copy with some options changed, sharing this client's connection pool.
+
+        `client.with_options(stripe_account="acct_123")` is the client of one connected account;
+        `with_options(stripe_account=None)` goes back to the platform.
+        """
+        unknown = set(changes) - set(ClientOptionChanges.__annotations__)
+        if unknown:
+            raise TypeError(f"with_options() got unknown option(s) {sorted(unknown)}")
+        clone = object.__new__(type(self))
+        clone.__dict__.update(self._shared_state())
+        clone._options = dataclasses.replace(self._options, **changes)
+        return clone
+
+    def for_account(self, account_id: str) -> Self:
+        """The client of one connected account: every call carries `Stripe-Account: account_id`."""
+        return self.with_options(stripe_account=account_id)
+
+    def _shared_state(self) -> dict[str, Any]:
+        # Everything but the lazily created services, which belong to one client.
+        return {k: v for k, v in self.__dict__.items() if k.startswith("_")}
+
+    def __repr__(self) -> str:
+        o = self._options
+        return f"{type(self).__name__}(stripe_account={o.stripe_account!r}, stripe_version={o.stripe_version!r})"
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None,
+        response: Any,
+        options: RequestOptions,
+        base: Base,
+        multipart: bool,
+    ) -> Call:
+        return Call(self._options, method, path, params, options, response, base=base, multipart=multipart)
+
+    def _attach(self, result: object, call: Call, params: Mapping[str, Any] | None, options: RequestOptions) -> None:
+        """Let a list or search page fetch the pages after it the way it was fetched."""
+        from stripe_connect._pagination import PageSource, _Page  # pyright: ignore[reportPrivateUsage]
+
+        if isinstance(result, _Page):
+            page = cast("_Page[Any]", result)
+            page._source = PageSource(self, call.path, dict(params or {}), options, call.response)  # pyright: ignore[reportArgumentType, reportPrivateUsage]
+
+
+class BaseStripeClient(_ClientBase[httpx.Client]):
+    """A synchronous client. Safe to share between threads; derive per-account clients with `with_options`."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        stripe_account: str | None = None,
+        stripe_version: str | None = _DEFAULT,
+        client_id: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        api_base: str = DEFAULT_API_BASE,
+        connect_base: str = DEFAULT_CONNECT_BASE,
+        files_base: str = DEFAULT_FILES_BASE,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        """Args:
+        api_key: the platform's secret key (`sk_...`), sent as `Authorization: Bearer`.
+        stripe_account: the connected account every call targets unless a call says otherwise.
+        stripe_version: the API version (default: the version this SDK was generated from).
+        client_id: the platform's Connect client id (`ca_...`), for OAuth.
+        max_retries, timeout: defaults for every call (each call may override them).
+        api_base, connect_base, files_base: where the API, Connect OAuth and file uploads live.
+        http_client: an `httpx.Client` to send with (you close it); by default one is made on first use.
+        sleep: how to wait between retries (tests pass a fake).
+        """
+        super().__init__(
+            api_key,
+            stripe_account=stripe_account,
+            stripe_version=stripe_version,
+            client_id=client_id,
+            max_retries=max_retries,
+            timeout=timeout,
+            api_base=api_base,
+            connect_base=connect_base,
+            files_base=files_base,
+            http_client=http_client,
+        )
+        self._sleep = sleep
+
+    def _new_http_client(self) -> httpx.Client:
+        return httpx.Client(timeout=DEFAULT_TIMEOUT)
+
+    def request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None,
+        response: Any,
+        options: RequestOptions,
+        *,
+        base: Base = "api",
+        multipart: bool = False,
+    ) -> Any:
+        """Send one API call (retrying as the policy allows) and parse its response into `response`."""
+        call = self._call(method, path, params, response, options, base, multipart)
+        http = self._pool.get()
+        while True:
+            try:
+                reply = http.send(call.request)
+            except httpx.TransportError as exc:
+                self._sleep(call.retry_after_error(exc))
+                continue
+            delay = call.retry_after_response(reply)
+            if delay is None:
+                result = call.finish(reply)
+                self._attach(result, call, params, options)
+                return result
+            self._sleep(delay)
+
+    def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Any:
+        """Call an endpoint the spec lacks, with the same auth, retries and errors; returns the parsed JSON."""
+        return self.request(method, path, params, Any, options)
+
+    def close(self) -> None:
+        """Close the connection pool this client (and the clients derived from it) created."""
+        http = self._pool.take_for_close()
+        if http is not None:
+            http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
+    """An asyncio client: the same services, awaitable. Share one per event loop."""
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        stripe_account: str | None = None,
+        stripe_version: str | None = _DEFAULT,
+        client_id: str | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        timeout: Timeout = DEFAULT_TIMEOUT,
+        api_base: str = DEFAULT_API_BASE,
+        connect_base: str = DEFAULT_CONNECT_BASE,
+        files_base: str = DEFAULT_FILES_BASE,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
+    ) -> None:
+        """Args: as `StripeClient`, with an `httpx.AsyncClient` and an async `sleep` (default asyncio's)."""
+        super().__init__(
+            api_key,
+            stripe_account=stripe_account,
+            stripe_version=stripe_version,
+            client_id=client_id,
+            max_retries=max_retries,
+            timeout=timeout,
+            api_base=api_base,
+            connect_base=connect_base,
+            files_base=files_base,
+            http_client=http_client,
+        )
+        self._sleep = sleep
+
+    def _new_http_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+
+    async def request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None,
+        response: Any,
+        options: RequestOptions,
+        *,
+        base: Base = "api",
+        multipart: bool = False,
+    ) -> Any:
+        """Send one API call (retrying as the policy allows) and parse its response into `response`."""
+        call = self._call(method, path, params, response, options, base, multipart)
+        http = self._pool.get()
+        while True:
+            try:
+                reply = await http.send(call.request)
+            except httpx.TransportError as exc:
+                await self._wait(call.retry_after_error(exc))
+                continue
+            delay = call.retry_after_response(reply)
+            if delay is None:
+                result = call.finish(reply)
+                self._attach(result, call, params, options)
+                return result
+            await self._wait(delay)
+
+    async def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            await self._sleep(seconds)
+        else:
+            import asyncio  # only async clients need it; keeps it out of `import stripe_connect`
+
+            await asyncio.sleep(seconds)
+
+    async def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Any:
+        """Call an endpoint the spec lacks, with the same auth, retries and errors; returns the parsed JSON."""
+        return await self.request(method, path, params, Any, options)
+
+    async def aclose(self) -> None:
+        http = self._pool.take_for_close()
+        if http is not None:
+            await http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.aclose()

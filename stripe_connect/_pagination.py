@@ -1,0 +1,133 @@
+"""List and search pages, and walking through all of their items.
+
+Every page request repeats the first request's params (filters, `limit`, `expand`) and request options
+(the connected account above all), changing only the cursor. Errors propagate from any page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from pydantic import PrivateAttr
+
+from stripe_connect._models import StripeModel
+from stripe_connect._options import RequestOptions
+
+if TYPE_CHECKING:
+    from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageSource:
+    """How a page was fetched, so that the next one is fetched the same way."""
+
+    client: BaseStripeClient | BaseAsyncStripeClient
+    path: str
+    params: Mapping[str, Any]
+    request_options: RequestOptions
+    page_type: Any
+
+    def fetch(self, cursor: Mapping[str, Any]) -> Any:
+        from stripe_connect._client import BaseStripeClient
+
+        if not isinstance(self.client, BaseStripeClient):
+            raise TypeError("this page came from an AsyncStripeClient: use `async for` with auto_paging_iter_async()")
+        return self.client.request("get", self.path, {**self.params, **cursor}, self.page_type, self.request_options)
+
+    async def fetch_async(self, cursor: Mapping[str, Any]) -> Any:
+        from stripe_connect._client import BaseAsyncStripeClient
+
+        if not isinstance(self.client, BaseAsyncStripeClient):
+            raise TypeError("this page came from a StripeClient: iterate it with auto_paging_iter()")
+        return await self.client.request(
+            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
+        )
+
+
+class _Page(StripeModel, Generic[T]):
+    data: list[T]
+    has_more: bool
+    _source: PageSource | None = PrivateAttr(default=None)
+
+    def _attached_source(self) -> PageSource:
+        if self._source is None:
+            raise TypeError(
+                "this page was not returned by a list or search call (it is nested in another object); "
+                "call the matching list method to page through it"
+            )
+        return self._source
+
+    def _next_cursor(self) -> dict[str, Any] | None:
+        raise NotImplementedError
+
+    def _items(self) -> list[T]:
+        return self.data
+
+    def auto_paging_iter(self) -> Iterator[T]:
+        """Every item of this page and the pages after it, fetching them as needed."""
+        source = self._attached_source()
+        page: _Page[T] = self
+        while True:
+            yield from page._items()
+            cursor = page._next_cursor()
+            if cursor is None:
+                return
+            page = source.fetch(cursor)
+
+    async def auto_paging_iter_async(self) -> AsyncIterator[T]:
+        """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
+        source = self._attached_source()
+        page: _Page[T] = self
+        while True:
+            for item in page._items():
+                yield item
+            cursor = page._next_cursor()
+            if cursor is None:
+                return
+            page = await source.fetch_async(cursor)
+
+
+def _item_id(item: Any) -> str:
+    item_id = getattr(item, "id", None)
+    if not isinstance(item_id, str):
+        raise TypeError(f"cannot page past an item without an id: {item!r}")
+    return item_id
+
+
+class ListObject(_Page[T]):
+    """A page of a list (`object: "list"`). Walking backwards applies when the first call used `ending_before`."""
+
+    object: str = "list"
+    url: str | None = None
+
+    def _backward(self) -> bool:
+        params: Mapping[str, Any] = self._source.params if self._source is not None else {}
+        return "ending_before" in params and "starting_after" not in params
+
+    def _items(self) -> list[T]:
+        return self.data[::-1] if self._backward() else self.data
+
+    def _next_cursor(self) -> dict[str, Any] | None:
+        if not self.has_more or not self.data:
+            return None
+        if self._backward():
+            return {"ending_before": _item_id(self.data[0])}
+        return {"starting_after": _item_id(self.data[-1])}
+
+
+class SearchResult(_Page[T]):
+    """A page of search results (`object: "search_result"`), followed through `next_page`."""
+
+    object: str = "search_result"
+    url: str | None = None
+    next_page: str | None = None
+    total_count: int | None = None
+
+    def _next_cursor(self) -> dict[str, Any] | None:
+        if not self.has_more or not self.next_page or not self.data:
+            return None
+        return {"page": self.next_page}

@@ -1,0 +1,79 @@
+"""What generated services build on: a handle on the client and the one way to make a call."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import quote
+
+from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
+from stripe_connect._options import Base, RequestOptions
+
+if TYPE_CHECKING:
+    from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
+
+Method = Literal["get", "post", "delete"]
+
+
+def path(template: str, **ids: str) -> str:
+    """`path("/v1/charges/{charge}", charge=charge_id)`, each id checked and percent-encoded.
+
+    An empty or non-string id is an error here, before anything is sent (an empty id would silently
+    turn a retrieve into a list call).
+    """
+    for name, value in ids.items():
+        if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
+        if not value.strip():
+            raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+    return template.format_map({name: quote(value, safe="") for name, value in ids.items()})
+
+
+class StripeService:
+    """A group of API methods (`client.charges`); also usable on its own: `ChargeService(client)`."""
+
+    def __init__(self, client: BaseStripeClient) -> None:
+        self._client = client
+
+    def _request(
+        self,
+        method: Method,
+        url: str,
+        params: Mapping[str, Any] | None,
+        response: Any,
+        options: RequestOptions,
+        *,
+        base: Base = "api",
+        multipart: bool = False,
+    ) -> Any:
+        return self._client.request(method, url, params, response, options, base=base, multipart=multipart)
+
+
+class AsyncStripeService:
+    """The asyncio twin of `StripeService`."""
+
+    def __init__(self, client: BaseAsyncStripeClient) -> None:
+        self._client = client
+
+    async def _request(
+        self,
+        method: Method,
+        url: str,
+        params: Mapping[str, Any] | None,
+        response: Any,
+        options: RequestOptions,
+        *,
+        base: Base = "api",
+        multipart: bool = False,
+    ) -> Any:
+        return await self._client.request(method, url, params, response, options, base=base, multipart=multipart)
+
+    def _list(
+        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+    ) -> AsyncListRequest[Any]:
+        return AsyncListRequest(lambda: self._client.request("get", url, params, response, options))
+
+    def _search(
+        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+    ) -> AsyncSearchRequest[Any]:
+        return AsyncSearchRequest(lambda: self._client.request("get", url, params, response, options))

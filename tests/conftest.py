@@ -1,0 +1,70 @@
+"""Shared fixtures: the pinned spec, and Steady (a validating mock server) serving it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from codegen.load import load_spec
+from codegen.pin import MATERIALIZED, materialize
+from stripe_connect import StripeClient
+from stripe_connect.testing import SteadyServer
+
+API_KEY = "sk_test_51HqLyjWDarjtT1zdp7dcXNNsqp4aQFkqB3c4ZGGi9aszm0r1Fs9GBfNxRBEX2vwFK9PU6d2NYyeiZJeMcOsk3Sn4007rbYiSjB"
+
+
+@pytest.fixture(scope="session")
+def spec_path() -> Path:
+    return materialize() if not MATERIALIZED.exists() else MATERIALIZED
+
+
+@pytest.fixture(scope="session")
+def spec(spec_path: Path) -> dict[str, Any]:
+    return load_spec(spec_path)
+
+
+@pytest.fixture(scope="session")
+def steady(spec_path: Path) -> Iterator[SteadyServer]:
+    with SteadyServer(spec_path) as server:
+        yield server
+
+
+class SteadyLog:
+    """What Steady said about each request: whether it validated, and which spec path it matched."""
+
+    def __init__(self) -> None:
+        self.responses: list[httpx.Response] = []
+
+    def record(self, response: httpx.Response) -> None:
+        self.responses.append(response)
+
+    @property
+    def last(self) -> httpx.Response:
+        return self.responses[-1]
+
+    def assert_valid(self, matched_path: str | None = None) -> None:
+        response = self.last
+        errors = [
+            f"{response.headers.get(f'x-steady-error-{i}-path')}: {response.headers.get(f'x-steady-error-{i}-message')}"
+            for i in range(1, int(response.headers.get("x-steady-error-count", "0")) + 1)
+        ]
+        assert response.headers.get("x-steady-request-valid") == "true", errors
+        if matched_path is not None:
+            assert response.headers.get("x-steady-matched-path") == matched_path
+
+
+@pytest.fixture
+def steady_log() -> SteadyLog:
+    return SteadyLog()
+
+
+@pytest.fixture
+def steady_client(steady: SteadyServer, steady_log: SteadyLog) -> Iterator[StripeClient]:
+    http = httpx.Client(event_hooks={"response": [steady_log.record]})
+    client = StripeClient(API_KEY, api_base=steady.url, files_base=steady.url, max_retries=0, http_client=http)
+    yield client
+    http.close()

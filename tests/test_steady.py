@@ -1,0 +1,154 @@
+"""Representative calls against Steady: every HTTP verb and path shape, nested and list params, `expand`,
+search, files and binary responses. Each asserts that Steady validated the request against the spec and
+that the response parsed into the method's declared type."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+from stripe_connect import ListObject, SearchResult, StripeClient, models
+from stripe_connect.models import (
+    Balance,
+    BankAccount,
+    Capability,
+    Card,
+    Charge,
+    CheckoutSession,
+    Customer,
+    DeletedCustomer,
+    File,
+    Invoice,
+    PaymentIntent,
+    Subscription,
+    TaxSettings,
+)
+from tests.conftest import SteadyLog
+
+
+def test_retrieve_with_expand(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    charge = steady_client.charges.retrieve("ch_123", expand=["customer", "invoice.subscription"])
+    steady_log.assert_valid("/v1/charges/{charge}")
+    assert isinstance(charge, Charge)
+    assert steady_log.last.request.url.params.get_list("expand[]") == ["customer", "invoice.subscription"]
+
+
+def test_list_with_filters_and_nested_expand(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    page = steady_client.customers.list(
+        limit=3, created={"gt": 1_600_000_000, "lte": 1_700_000_000}, expand=["data.default_source"]
+    )
+    steady_log.assert_valid("/v1/customers")
+    assert isinstance(page, ListObject)
+    assert all(isinstance(c, Customer) for c in page.data)
+    query = steady_log.last.request.url.params
+    assert query["created[gt]"] == "1600000000" and query["limit"] == "3"
+
+
+def test_search(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    result = steady_client.charges.search(query="amount>999 AND status:'succeeded'", limit=5)
+    steady_log.assert_valid("/v1/charges/search")
+    assert isinstance(result, SearchResult)
+    assert all(isinstance(c, Charge) for c in result.data)
+
+
+def test_create_with_nested_params(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    customer = steady_client.customers.create(
+        email="jenny@example.com",
+        address={"line1": "1 Main St", "city": "Springfield", "country": "US"},
+        invoice_settings={"custom_fields": [{"name": "PO", "value": "42"}], "footer": "Thanks"},
+        metadata={"tenant": "t_1", "note": ""},
+        preferred_locales=["en", "fr"],
+        tax={"validate_location": "deferred"},
+        expand=["tax"],
+    )
+    steady_log.assert_valid("/v1/customers")
+    assert isinstance(customer, Customer)
+    body = steady_log.last.request.content.decode()
+    assert "invoice_settings[custom_fields][0][name]=PO" in body
+    assert "preferred_locales[1]=fr" in body
+
+
+def test_list_of_objects_in_a_namespace(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    session = steady_client.checkout.sessions.create(
+        success_url="https://example.com/ok",
+        mode="payment",
+        line_items=[{"price": "price_1", "quantity": 2}, {"price": "price_2", "quantity": 1}],
+        payment_method_types=["card"],
+    )
+    steady_log.assert_valid("/v1/checkout/sessions")
+    assert isinstance(session, CheckoutSession)
+
+
+def test_update_and_action(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    charge = steady_client.charges.update("ch_123", description="refill", metadata={"order": "6735"})
+    steady_log.assert_valid("/v1/charges/{charge}")
+    assert isinstance(charge, Charge)
+    intent = steady_client.payment_intents.confirm("pi_123", payment_method="pm_card_visa", off_session=True)
+    steady_log.assert_valid("/v1/payment_intents/{intent}/confirm")
+    assert isinstance(intent, PaymentIntent)
+
+
+def test_delete_and_polymorphic_retrieve(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    deleted = steady_client.customers.delete("cus_123")
+    steady_log.assert_valid("/v1/customers/{customer}")
+    assert isinstance(deleted, DeletedCustomer) and deleted.deleted is True
+    customer = steady_client.customers.retrieve("cus_123")
+    assert isinstance(customer, Customer | DeletedCustomer)
+    external = steady_client.accounts.external_accounts.retrieve("acct_123", "ba_123")
+    steady_log.assert_valid("/v1/accounts/{account}/external_accounts/{id}")
+    assert isinstance(external, BankAccount | Card)
+
+
+def test_delete_with_params(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    subscription = steady_client.subscriptions.cancel("sub_123", invoice_now=True, prorate=False)
+    steady_log.assert_valid("/v1/subscriptions/{subscription_exposed_id}")
+    assert isinstance(subscription, Subscription)
+
+
+def test_nested_service(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    capabilities = steady_client.accounts.capabilities.list("acct_123")
+    steady_log.assert_valid("/v1/accounts/{account}/capabilities")
+    assert all(isinstance(c, Capability) for c in capabilities.data)
+    capability = steady_client.accounts.capabilities.update("acct_123", "card_payments", requested=True)
+    steady_log.assert_valid("/v1/accounts/{account}/capabilities/{capability}")
+    assert isinstance(capability, Capability)
+
+
+def test_singletons(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    assert isinstance(steady_client.balance.retrieve(), Balance)
+    steady_log.assert_valid("/v1/balance")
+    settings = steady_client.tax.settings.update(defaults={"tax_behavior": "exclusive", "tax_code": "txcd_10000000"})
+    steady_log.assert_valid("/v1/tax/settings")
+    assert isinstance(settings, TaxSettings)
+
+
+def test_query_with_nested_lists(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    invoice = steady_client.invoices.upcoming(
+        customer="cus_123",
+        subscription_items=[{"price": "price_1", "quantity": 2, "tax_rates": ["txr_1", "txr_2"]}],
+        automatic_tax={"enabled": True},
+    )
+    steady_log.assert_valid("/v1/invoices/upcoming")
+    assert isinstance(invoice, Invoice)
+
+
+def test_test_helpers_with_datetime(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    frozen = int(datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc).timestamp())
+    clock = steady_client.test_helpers.test_clocks.create(frozen_time=frozen, name="clock")
+    steady_log.assert_valid("/v1/test_helpers/test_clocks")
+    assert isinstance(clock, models.TestHelpersTestClock)
+
+
+def test_file_upload_goes_multipart(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    uploaded = steady_client.files.create(
+        file=io.BytesIO(b"%PDF-1.4 evidence"), purpose="dispute_evidence", file_link_data={"create": True}
+    )
+    steady_log.assert_valid("/v1/files")
+    assert isinstance(uploaded, File)
+    assert steady_log.last.request.headers["content-type"].startswith("multipart/form-data")
+
+
+def test_binary_response(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    pdf = steady_client.quotes.pdf("qt_123")
+    steady_log.assert_valid("/v1/quotes/{quote}/pdf")
+    assert isinstance(pdf, bytes)
