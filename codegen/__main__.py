@@ -9,9 +9,9 @@ from pathlib import Path
 from codegen.generate import OUTPUT, OVERRIDES, generate
 from codegen.load import load_spec
 from codegen.models import GenerationError
-from codegen.services import final_names, read_overrides
 from codegen.oracle import compare
 from codegen.pin import PinError, materialize, materialize_references, reference_path
+from codegen.services import final_names, read_overrides
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +34,9 @@ def main(argv: list[str] | None = None) -> int:
             print(generate(args.spec or materialize(), args.out))
         elif args.command == "naming":
             names = final_names(load_spec(args.spec or materialize()), read_overrides(OVERRIDES))
-            agreement = compare(names, load_spec(args.sdk_spec or materialize_references() and reference_path("sdk")))
+            if args.sdk_spec is None:
+                materialize_references()
+            agreement = compare(names, load_spec(args.sdk_spec or reference_path("sdk")))
             for mismatch in agreement.mismatches:
                 print(mismatch)
             print(f"{agreement.agreed}/{agreement.compared} operations named as Stripe does ({agreement.ratio:.1%})")

@@ -43,7 +43,7 @@ def test_two_generations_are_byte_identical(spec_path: Path, tmp_path: Path) -> 
     files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
     assert len(files) > 1000
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
-    match, mismatch, errors = filecmp.cmpfiles(first, second, [str(f) for f in files], shallow=False)
+    _, mismatch, errors = filecmp.cmpfiles(first, second, [str(f) for f in files], shallow=False)
     assert (mismatch, errors) == ([], [])
     # ... and identical to the package the tests import.
     installed = Path(__file__).resolve().parent.parent / "generated"
