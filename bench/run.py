@@ -1,0 +1,530 @@
+"""The benchmarks: stripe-connect against stripe-python 16.1.0 and raw httpx, in one run (`make bench`).
+
+    .venv/bin/python bench/run.py                          # every case, prints the table
+    .venv/bin/python bench/run.py --cases codegen,import   # the quick check: generation and import time
+    .venv/bin/python bench/run.py --write bench/RESULTS.md # ... and records it
+
+Every library talks to the same local fixed-response server (bench/server.py, its own process) and runs in
+its own long-lived worker process (bench/worker.py); the cases run interleaved, batch by batch, so that
+the noise of a shared machine falls on all of them alike. Tables show medians and ratios measured in this
+run. stripe-python is installed on first use into bench/.venv-stripe (with httpx, for its async client).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+STRIPE_VENV = BENCH / ".venv-stripe"
+STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
+
+sys.path.insert(0, str(BENCH))
+
+from common import FANOUT  # noqa: E402
+
+OURS, STRIPE, HTTPX, FLOOR = "ours", "stripe", "httpx", "floor"
+LABELS = {OURS: "stripe-connect", STRIPE: "stripe-python 16.1.0", HTTPX: "raw httpx", FLOOR: "floor"}
+
+
+# --- what is measured ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """`ours <= factor * other` (for throughput: `ours >= factor * other`), or an absolute limit."""
+
+    against: str | None  # HTTPX, STRIPE, FLOOR, or None for an absolute limit in the case's unit
+    limit: float
+    higher_is_better: bool = False
+
+    def text(self, case: Case) -> str:
+        if self.against is None:
+            return f"≤ {case.format(self.limit)}"
+        sign = "≥" if self.higher_is_better else "≤"
+        return f"{sign} {self.limit:g}× {LABELS[self.against] if self.against != FLOOR else 'floor'}"
+
+    def check(self, values: dict[str, float]) -> bool | None:
+        ours = values.get(OURS)
+        if ours is None:
+            return None
+        if self.against is None:
+            return ours <= self.limit
+        other = values.get(self.against)
+        if other is None:
+            return None
+        return ours >= self.limit * other if self.higher_is_better else ours <= self.limit * other
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    title: str
+    kind: str  # "worker": timed in the long-lived workers; "cold": fresh processes; "codegen"
+    libraries: tuple[str, ...]
+    unit: str  # "s", "ms", "µs", "MB", "req/s"
+    rounds: int
+    iterations: int = 1  # calls per batch (worker cases)
+    inner: int = 1  # calls per timed sample, for calls too quick to time alone
+    budgets: tuple[Budget, ...] = ()
+    baseline: str | None = None  # the column ratios are taken against, besides stripe-python
+    note: str = ""
+
+    def format(self, value: float) -> str:
+        scale = {"s": 1, "ms": 1e3, "µs": 1e6, "MB": 1, "req/s": 1}[self.unit]
+        scaled = value * scale
+        digits = 0 if scaled >= 100 else 1 if scaled >= 10 else 2
+        return f"{scaled:,.{digits}f} {self.unit}"
+
+
+CASES = [
+    Case(
+        "codegen",
+        "(a) codegen, parse cache warm",
+        "codegen",
+        (OURS,),
+        "s",
+        rounds=3,
+        budgets=(Budget(None, 15.0),),
+        note="`python -m codegen generate` into a temporary directory",
+    ),
+    Case(
+        "codegen-cold",
+        "(a) codegen, parse cache cold",
+        "codegen",
+        (OURS,),
+        "s",
+        rounds=2,
+        budgets=(Budget(None, 15.0),),
+        note="the same with an empty parse cache (YAML parsed from scratch)",
+    ),
+    Case(
+        "import",
+        "(b) import + client + first service",
+        "cold",
+        (FLOOR, OURS, STRIPE),
+        "ms",
+        rounds=15,
+        budgets=(Budget(FLOOR, 1.3), Budget(STRIPE, 1.0)),
+        baseline=FLOOR,
+        note="fresh process, bytecode compiled; floor: `import httpx, pydantic`",
+    ),
+    Case(
+        "first-call",
+        "(b') import + client + first retrieve",
+        "cold",
+        (HTTPX, OURS, STRIPE),
+        "ms",
+        rounds=7,
+        baseline=HTTPX,
+        note="fresh process: what a cold start pays before its first answer",
+    ),
+    Case(
+        "retrieve",
+        "(c) retrieve one charge",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "µs",
+        rounds=10,
+        iterations=50,
+        budgets=(Budget(HTTPX, 1.3), Budget(STRIPE, 0.7)),
+        baseline=HTTPX,
+    ),
+    Case(
+        "create",
+        "(d) create customer, nested params + expand",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "µs",
+        rounds=10,
+        iterations=50,
+        budgets=(Budget(HTTPX, 1.3),),
+        baseline=HTTPX,
+    ),
+    Case(
+        "list",
+        "(e) list 100 full charges",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "ms",
+        rounds=10,
+        iterations=10,
+        budgets=(Budget(HTTPX, 3.0), Budget(STRIPE, 0.2)),
+        baseline=HTTPX,
+        note="raw httpx includes `json.loads`",
+    ),
+    Case(
+        "auto-paging",
+        "(f) auto-paging 1,000 charges over 10 pages",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "ms",
+        rounds=5,
+        iterations=2,
+        baseline=HTTPX,
+    ),
+    Case(
+        "async",
+        f"(g) async: {FANOUT:,} concurrent retrieves over 100 accounts",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "req/s",
+        rounds=4,
+        budgets=(Budget(HTTPX, 0.8, higher_is_better=True),),
+        baseline=HTTPX,
+        note="throughput; raw httpx.AsyncClient sends the same headers",
+    ),
+    Case(
+        "rss",
+        "(h) peak RSS after import + one call of each kind",
+        "cold",
+        (HTTPX, OURS, STRIPE),
+        "MB",
+        rounds=3,
+        budgets=(Budget(STRIPE, 1.0),),
+        baseline=HTTPX,
+        note="retrieve, create, list, auto-paging, derive, one async retrieve; fresh process",
+    ),
+    Case(
+        "derive",
+        "(i) derive a per-account client",
+        "worker",
+        (HTTPX, OURS, STRIPE),
+        "µs",
+        rounds=10,
+        iterations=5,
+        inner=200,
+        baseline=HTTPX,
+        note="`with_options(stripe_account=...)`; stripe-python: a new StripeClient sharing its HTTP client; "
+        "raw httpx: a headers dict",
+    ),
+]
+WORKER_METHODS = {"auto-paging": "auto_paging", "async": "fanout"}
+
+
+@dataclass
+class Result:
+    case: Case
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def value(self, library: str) -> float | None:
+        samples = self.samples.get(library)
+        if not samples:
+            return None
+        median = statistics.median(samples)
+        return FANOUT / median if self.case.unit == "req/s" else median
+
+    def values(self) -> dict[str, float]:
+        return {lib: v for lib in self.case.libraries if (v := self.value(lib)) is not None}
+
+
+# --- the processes ------------------------------------------------------------------------------------
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def stripe_python(install: bool) -> Path:
+    """bench/.venv-stripe's interpreter, with stripe 16.1.0 (and httpx, the version we run) installed."""
+    python = STRIPE_VENV / "bin" / "python"
+    check = [str(python), "-c", "import stripe, httpx; assert stripe.VERSION == '16.1.0', stripe.VERSION"]
+    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return python
+    if not install:
+        raise SystemExit(f"{STRIPE_VENV} has no stripe 16.1.0; run without --no-install to install it")
+    import httpx
+
+    log(f"installing {STRIPE_REQUIREMENT} into {STRIPE_VENV.relative_to(ROOT)} ...")
+    shutil.rmtree(STRIPE_VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(STRIPE_VENV)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    subprocess.run([*pip, STRIPE_REQUIREMENT, f"httpx=={httpx.__version__}"], check=True)
+    subprocess.run(check, check=True)
+    return python
+
+
+@contextmanager
+def fixed_server() -> Iterator[tuple[str, Callable[[], dict[str, int]]]]:
+    process = subprocess.Popen(
+        [sys.executable, str(BENCH / "server.py")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        if not line.startswith("PORT "):
+            raise RuntimeError(f"the benchmark server did not start: {line}{process.communicate()[1]}")
+        url = f"http://127.0.0.1:{int(line.split()[1])}"
+
+        def stats() -> dict[str, int]:
+            import urllib.request
+
+            with urllib.request.urlopen(f"{url}/__stats") as response:
+                return json.loads(response.read())
+
+        yield url, stats
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+class Worker:
+    """One library's long-lived worker process."""
+
+    def __init__(self, library: str, python: Path, url: str) -> None:
+        self.library = library
+        self.process = subprocess.Popen(
+            [str(python), str(BENCH / "worker.py"), library, url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        self._reply()
+
+    def _reply(self) -> dict[str, object]:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"the {LABELS[self.library]} worker exited ({self.process.wait()})")
+        reply = json.loads(line)
+        if "error" in reply:
+            raise RuntimeError(f"the {LABELS[self.library]} worker failed:\n{reply['error']}")
+        return reply
+
+    def run(self, method: str, iterations: int, inner: int) -> list[float]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps({"case": method, "iterations": iterations, "inner": inner}) + "\n")
+        self.process.stdin.flush()
+        times = self._reply()["times"]
+        assert isinstance(times, list)
+        return [float(t) for t in times]
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait(timeout=30)
+
+
+def run_cold(python: Path, library: str, mode: str, url: str) -> dict[str, float]:
+    out = subprocess.run(
+        [str(python), str(BENCH / "cold.py"), library, mode, url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"{LABELS[library]} {mode} failed:\n{out.stderr}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def compile_bytecode(python: Path, library: str, url: str) -> None:
+    """Compile every module a library's cold cases load (PYTHONDONTWRITEBYTECODE=1 would leave them raw)."""
+    listing = subprocess.run(
+        [str(python), str(BENCH / "cold.py"), library, "modules", url], capture_output=True, text=True, cwd=ROOT
+    )
+    if listing.returncode != 0:
+        raise RuntimeError(f"listing the modules of {LABELS[library]} failed:\n{listing.stderr}")
+    subprocess.run(
+        [str(python), "-m", "compileall", "-q", "-i", "-"], input=listing.stdout, text=True, check=True, cwd=ROOT
+    )
+
+
+def rotated(items: Sequence[str], by: int) -> list[str]:
+    by %= len(items)
+    return [*items[by:], *items[:by]]
+
+
+# --- running the cases --------------------------------------------------------------------------------
+
+
+def run_codegen(case: Case, rounds: int) -> Result:
+    result = Result(case)
+    cold = case.name == "codegen-cold"
+    # An empty parse cache for the cold runs; load_spec's default cache directory is its only knob.
+    script = (
+        "import sys, pathlib, codegen.load as load\n"
+        "if sys.argv[2]: load.load_spec.__defaults__ = (pathlib.Path(sys.argv[2]),)\n"
+        "from codegen.__main__ import main\n"
+        "sys.exit(main(['generate', '--out', sys.argv[1]]))\n"
+    )
+    import time
+
+    for _ in range(rounds):
+        with tempfile.TemporaryDirectory() as tmp:
+            cache = str(Path(tmp) / "cache") if cold else ""
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", script, str(Path(tmp) / "generated"), cache],
+                check=True,
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+            )
+            result.samples.setdefault(OURS, []).append(time.perf_counter() - start)
+    return result
+
+
+def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], url: str) -> Result:
+    result = Result(case)
+    libraries = [lib for lib in case.libraries if lib in pythons]
+    mode = "import" if case.name == "import" else case.name
+    for round_ in range(rounds):
+        for library in rotated(libraries, round_):
+            measured = run_cold(pythons[library], library, mode, url)
+            value = measured["rss_mb"] if case.unit == "MB" else measured["seconds"]
+            result.samples.setdefault(library, []).append(value)
+    return result
+
+
+def run_worker_case(case: Case, rounds: int, iterations: int, workers: dict[str, Worker]) -> Result:
+    result = Result(case)
+    method = WORKER_METHODS.get(case.name, case.name)
+    libraries = [lib for lib in case.libraries if lib in workers]
+    for library in libraries:  # warm up: connections, validators, caches
+        workers[library].run(method, 1, case.inner)
+    for round_ in range(rounds):
+        for library in rotated(libraries, round_):
+            result.samples.setdefault(library, []).extend(workers[library].run(method, iterations, case.inner))
+    return result
+
+
+# --- the table ----------------------------------------------------------------------------------------
+
+
+def ratio(a: float | None, b: float | None) -> str:
+    return f"{a / b:.2f}×" if a is not None and b else ""
+
+
+def table(results: list[Result], with_stripe: bool) -> str:
+    lines = [
+        "| case | stripe-connect | stripe-python 16.1.0 | baseline | ÷ baseline | ÷ stripe-python | budget | holds |",
+        "|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for result in results:
+        case, values = result.case, result.values()
+        ours = values.get(OURS)
+        stripe = values.get(STRIPE)
+        base = values.get(case.baseline) if case.baseline else None
+        cells = [
+            case.title,
+            case.format(ours) if ours is not None else "",
+            case.format(stripe) if stripe is not None else ("" if STRIPE not in case.libraries else "not run"),
+            f"{case.format(base)} ({LABELS[case.baseline]})" if base is not None and case.baseline else "",
+            ratio(ours, base),
+            ratio(ours, stripe),
+            ", ".join(b.text(case) for b in case.budgets),
+            verdict(case, values, with_stripe),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def verdict(case: Case, values: dict[str, float], with_stripe: bool) -> str:
+    if not case.budgets:
+        return ""
+    checks = [budget.check(values) for budget in case.budgets]
+    if any(c is False for c in checks):
+        return "**no**"
+    if any(c is None for c in checks):
+        return "yes (stripe-python not run)" if not with_stripe and all(c is not False for c in checks) else "?"
+    return "yes"
+
+
+def notes(results: list[Result]) -> str:
+    lines = []
+    for result in results:
+        counts = ", ".join(f"{LABELS[lib]} {len(s)}" for lib, s in result.samples.items())
+        lines.append(f"- {result.case.title}: {result.case.note + '; ' if result.case.note else ''}samples: {counts}")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"Python {platform.python_version()}, {platform.system()} {platform.machine()}, {cpus} CPUs, load {load}"
+
+
+# --- main ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    names = [case.name for case in CASES]
+    parser.add_argument("--cases", default=",".join(names), help=f"comma-separated, of: {', '.join(names)}")
+    parser.add_argument("--without-stripe", action="store_true", help="leave stripe-python out (no install)")
+    parser.add_argument("--no-install", action="store_true", help="fail instead of installing stripe-python")
+    parser.add_argument("--smoke", action="store_true", help="one round of one call per case: checks, not numbers")
+    parser.add_argument("--write", type=Path, help="also write the table, with this command, to a file")
+    args = parser.parse_args(argv)
+
+    selected = [c for c in CASES if c.name in args.cases.split(",")]
+    unknown = set(args.cases.split(",")) - set(names)
+    if unknown:
+        parser.error(f"unknown case(s) {sorted(unknown)}; choose from {names}")
+    started = datetime.datetime.now(datetime.timezone.utc)
+
+    pythons = {OURS: Path(sys.executable), HTTPX: Path(sys.executable), FLOOR: Path(sys.executable)}
+    if not args.without_stripe and any(STRIPE in c.libraries for c in selected):
+        pythons[STRIPE] = stripe_python(install=not args.no_install)
+
+    results: list[Result] = []
+    with fixed_server() as (url, server_stats):
+        if any(c.kind == "cold" for c in selected):
+            log("compiling bytecode ...")
+            for library, python in pythons.items():
+                compile_bytecode(python, library, url)
+        workers: dict[str, Worker] = {}
+        try:
+            for case in selected:
+                rounds = 1 if args.smoke else case.rounds
+                log(f"{case.title} ...")
+                if case.kind == "codegen":
+                    results.append(run_codegen(case, rounds))
+                elif case.kind == "cold":
+                    results.append(run_cold_case(case, rounds, pythons, url))
+                else:
+                    for library in case.libraries:
+                        if library in pythons and library not in workers:
+                            workers[library] = Worker(library, pythons[library], url)
+                    iterations = 1 if args.smoke else case.iterations
+                    results.append(run_worker_case(case, rounds, iterations, workers))
+        finally:
+            for worker in workers.values():
+                worker.close()
+        requests = server_stats()
+
+    command = "bench/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()
+    seconds = (datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()
+    report = "\n\n".join(
+        [
+            table(results, STRIPE in pythons),
+            notes(results),
+            f"Command: `.venv/bin/python {command}` ({seconds:.0f} s, {started:%Y-%m-%d %H:%M} UTC; {machine()}).\n"
+            f"Requests served: {sum(requests.values()):,}.",
+        ]
+    )
+    print(report)
+    if args.write:
+        args.write.write_text(
+            "# Benchmark results\n\nThe latest run of `make bench` (medians; ratios within the same run).\n\n"
+            + report
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
