@@ -23,6 +23,8 @@ _MODEL_HELPERS = {
     "Polymorphic": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
+    "ModelRef": "stripe_connect._models",
+    "TYPE_CHECKING": "typing",
 }
 _PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
 
@@ -130,10 +132,25 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
     return sorted(owners.items())
 
 
+_EXPANDABLE = re.compile(r"\bExpandable\[([^\[\]]*)\]")
+
+
+def lazy_deps(types: list[str], deps: set[str]) -> set[str]:
+    """The models a module names only inside `Expandable[...]`: it refers to them by `ModelRef`, and
+    importing it does not import them (see `stripe_connect._models`)."""
+    text = " ".join(types)
+    inside = set(re.findall(r"\w+", " ".join(_EXPANDABLE.findall(text))))
+    outside = set(re.findall(r"\w+", _EXPANDABLE.sub(" ", text)))
+    return {d for d in deps if d in inside and d not in outside}
+
+
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
     types = [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
-    deps = sorted((models_by_name[d].module, d) for d in model.deps)
-    return env.get_template("model.py.j2").render(model=model, helpers=used_names(types, _MODEL_HELPERS), deps=deps)
+    lazy = lazy_deps(types, model.deps)
+    deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
+    refs = sorted((models_by_name[d].module, d) for d in lazy)
+    helpers = used_names([*types, "ModelRef TYPE_CHECKING" if lazy else ""], _MODEL_HELPERS)
+    return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps, lazy_deps=refs)
 
 
 def _render_service(template: jinja2.Template, service: Service) -> str:

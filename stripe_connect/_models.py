@@ -3,12 +3,20 @@
 Models are forward compatible: unknown fields are kept, enum fields accept values the spec does not list
 (statically they are the documented `Literal`s, at runtime any string), and a union of Stripe objects
 resolves by the `object` field, falling back to `StripeObject` for types this SDK does not know.
+
+Expandable fields are lazy: Stripe sends ids unless a request expands them, and the models an expandable
+field can hold reach most of the API (a charge reaches 512 models that way, 68 without). So a model
+module refers to the models of its expandable fields by `ModelRef` instead of importing them, and the
+validator of an expandable field's object form is built the first time an expanded object arrives.
+Importing a model, building its validator and the memory both take stay proportional to what is parsed.
 """
 
 from __future__ import annotations
 
+import importlib
+import threading
 from collections.abc import Callable
-from typing import Annotated, Any, TypeVar, cast, get_args
+from typing import Annotated, Any, TypeVar, Union, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic_core import CoreSchema, core_schema
@@ -16,7 +24,6 @@ from pydantic_core import CoreSchema, core_schema
 T = TypeVar("T")
 
 _UNKNOWN_TAG = "__unknown__"
-_ID_TAG = "__id__"
 
 
 class StripeModel(BaseModel):
@@ -56,8 +63,6 @@ def _object_tag(model: type[BaseModel]) -> str:
 
 def _discriminator(tags: frozenset[str]) -> Callable[[Any], str]:
     def object_type(value: Any) -> str:
-        if isinstance(value, str):
-            return _ID_TAG
         if isinstance(value, dict):
             fields = cast("dict[str, Any]", value)
             obj, deleted = fields.get("object"), fields.get("deleted") is True
@@ -69,21 +74,90 @@ def _discriminator(tags: frozenset[str]) -> Callable[[Any], str]:
     return object_type
 
 
+class ModelRef:
+    """A model named by its module, imported when first needed: what a generated model module binds, at
+    run time, for the models only its expandable fields refer to (type checkers see the real import).
+
+    It stands in type expressions (`Expandable[Customer | DeletedCustomer]`), hence `|` and `__call__`
+    (Python 3.10's `typing` only accepts callables as arguments of `Union`).
+    """
+
+    __slots__ = ("module", "name")
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def resolve(self) -> type[BaseModel]:
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.resolve()(*args, **kwargs)
+
+    def __or__(self, other: Any) -> Any:
+        return Union[self, other]  # noqa: UP007 - `X | Y` is what is being defined here
+
+    def __ror__(self, other: Any) -> Any:
+        return Union[other, self]  # noqa: UP007
+
+    def __repr__(self) -> str:
+        return f"ModelRef({self.module}.{self.name})"
+
+
+def _resolved(member: Any) -> Any:
+    return member.resolve() if isinstance(member, ModelRef) else member
+
+
+class _Expandable:
+    """Validates an expandable field: an id as it is, an object by a validator built on first use."""
+
+    __slots__ = ("_adapter", "_lock", "_members")
+
+    def __init__(self, members: tuple[Any, ...]) -> None:
+        self._members = members
+        self._adapter: Any = None
+        self._lock = threading.Lock()
+
+    def __call__(self, value: Any) -> Any:
+        if isinstance(value, str):  # the id: by far the most common
+            return value
+        adapter = self._adapter
+        if adapter is None:
+            with self._lock:
+                if self._adapter is None:
+                    from stripe_connect._adapters import adapter_for
+
+                    members = tuple(_resolved(m) for m in self._members)
+                    self._adapter = adapter_for(Annotated[Union[members], _OBJECT_UNION])  # noqa: UP007
+                adapter = self._adapter
+        return adapter.validate_python(value)
+
+
 class _ObjectUnion:
-    """Validates `str | A | B ...` by the input's `object` (and `deleted`) field instead of trial and error."""
+    """Validates `str | A | B ...` by the input's `object` (and `deleted`) field instead of trial and error.
+
+    With `str` among the members (an expandable field), strings are ids and anything else goes to a
+    validator of `A | B ...` built on first use, so the models behind ids cost nothing until expanded.
+    """
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        choices: dict[str, CoreSchema] = {}
-        nullable = False
-        for member in get_args(source) or (source,):
-            if member is type(None):
-                nullable = True
-            elif member is str:
-                choices[_ID_TAG] = core_schema.str_schema()
-            else:
+        members = get_args(source) or (source,)
+        nullable = type(None) in members
+        objects = tuple(m for m in members if m is not str and m is not type(None))
+        if str in members:
+            schema = core_schema.no_info_plain_validator_function(
+                _Expandable(objects),
+                json_schema_input_schema=core_schema.union_schema(
+                    [core_schema.str_schema(), core_schema.dict_schema()]
+                ),
+            )
+        else:
+            choices: dict[str, CoreSchema] = {}
+            for member in objects:
+                member = _resolved(member)
                 choices[_object_tag(member)] = handler.generate_schema(member)
-        choices[_UNKNOWN_TAG] = handler.generate_schema(StripeObject)
-        schema = core_schema.tagged_union_schema(choices, discriminator=_discriminator(frozenset(choices)))
+            choices[_UNKNOWN_TAG] = handler.generate_schema(StripeObject)
+            schema = core_schema.tagged_union_schema(choices, discriminator=_discriminator(frozenset(choices)))
         return core_schema.nullable_schema(schema) if nullable else schema
 
     def __hash__(self) -> int:
