@@ -10,8 +10,6 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from pydantic import PrivateAttr
-
 from stripe_connect._models import StripeModel
 from stripe_connect._options import RequestOptions
 
@@ -49,17 +47,27 @@ class PageSource:
 
 
 class _Page(StripeModel, Generic[T]):
+    # How the page was fetched, set by the client that fetched it. A slot, not a pydantic private
+    # attribute: those cost a call back into Python for every page parsed, and lists nest in objects
+    # (every charge carries its `refunds`), so a page of 100 charges would pay it 101 times.
+    __slots__ = ("_source",)
+    if TYPE_CHECKING:
+        _source: PageSource
+
     data: list[T]
     has_more: bool
-    _source: PageSource | None = PrivateAttr(default=None)
+
+    def _fetched_by(self) -> PageSource | None:
+        return getattr(self, "_source", None)
 
     def _attached_source(self) -> PageSource:
-        if self._source is None:
+        source = self._fetched_by()
+        if source is None:
             raise TypeError(
                 "this page was not returned by a list or search call (it is nested in another object); "
                 "call the matching list method to page through it"
             )
-        return self._source
+        return source
 
     def _next_cursor(self) -> dict[str, Any] | None:
         raise NotImplementedError
@@ -76,6 +84,7 @@ class _Page(StripeModel, Generic[T]):
             cursor = page._next_cursor()
             if cursor is None:
                 return
+            del page  # let a walked page go before the next one arrives: one page in memory, not two
             page = source.fetch(cursor)
 
     async def auto_paging_iter_async(self) -> AsyncIterator[T]:
@@ -88,6 +97,7 @@ class _Page(StripeModel, Generic[T]):
             cursor = page._next_cursor()
             if cursor is None:
                 return
+            del page
             page = await source.fetch_async(cursor)
 
 
@@ -105,7 +115,8 @@ class ListObject(_Page[T]):
     url: str | None = None
 
     def _backward(self) -> bool:
-        params: Mapping[str, Any] = self._source.params if self._source is not None else {}
+        source = self._fetched_by()
+        params: Mapping[str, Any] = source.params if source is not None else {}
         return "ending_before" in params and "starting_after" not in params
 
     def _items(self) -> list[T]:
