@@ -18,8 +18,10 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import math
-from collections.abc import Iterator, Mapping, Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 from urllib.parse import quote_plus
 
@@ -53,38 +55,51 @@ def _is_scalar_list(values: Sequence[Any]) -> bool:
     return not any(isinstance(v, Mapping | list | tuple) for v in values)
 
 
-def _walk(key: str, value: Any, query: bool) -> Iterator[tuple[str, str]]:
-    if value is None:
+def _walk(key: str, value: Any, query: bool, out: Pairs) -> None:
+    # Appends to `out` rather than yielding: nested generators cost more than the encoding itself.
+    if type(value) is str:  # the common case first (a str subclass, like a str Enum, goes through _scalar)
+        out.append((key, value))
+    elif value is None:
         return
-    if isinstance(value, Mapping):
+    elif type(value) is dict or isinstance(value, Mapping):
         for sub_key, sub_value in cast("Mapping[str, Any]", value).items():
-            yield from _walk(f"{key}[{sub_key}]", sub_value, query)
-    elif isinstance(value, list | tuple):
+            _walk(f"{key}[{sub_key}]", sub_value, query, out)
+    elif type(value) is list or isinstance(value, list | tuple):
         items = cast("Sequence[Any]", value)
         bare = query and _is_scalar_list(items)
         for index, item in enumerate(items):
             if item is None:
                 raise TypeError(f"parameter {key!r}: None at index {index}; lists cannot skip elements")
-            yield from _walk(f"{key}[]" if bare else f"{key}[{index}]", item, query)
+            _walk(f"{key}[]" if bare else f"{key}[{index}]", item, query, out)
     else:
-        yield key, _scalar(value, key)
+        out.append((key, _scalar(value, key)))
 
 
 def flatten(params: Mapping[str, Any], *, query: bool = False) -> Pairs:
     """The (key, value) pairs of `params` with bracketed keys, in insertion order."""
     pairs: Pairs = []
     for key, value in params.items():
-        pairs.extend(_walk(key, value, query))
+        _walk(key, value, query, pairs)
     return pairs
 
 
+# What quote_plus leaves as it is; most keys and values (ids, numbers, words) are only that.
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]*")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~\[\]-]*")
+
+
+@functools.lru_cache(maxsize=4096)
 def _quote_key(key: str) -> str:
-    # Brackets stay literal, as Stripe's own SDKs send them.
-    return quote_plus(key, safe="[]")
+    # Brackets stay literal, as Stripe's own SDKs send them. Keys repeat from call to call: cached.
+    return key if _PLAIN_KEY.fullmatch(key) else quote_plus(key, safe="[]")
+
+
+def _quote_value(value: str) -> str:
+    return value if _PLAIN.fullmatch(value) else quote_plus(value)
 
 
 def urlencode(pairs: Pairs) -> str:
-    return "&".join(f"{_quote_key(k)}={quote_plus(v)}" for k, v in pairs)
+    return "&".join(f"{_quote_key(k)}={_quote_value(v)}" for k, v in pairs)
 
 
 def encode_body(params: Mapping[str, Any]) -> str:
