@@ -19,6 +19,7 @@ from common import (
     FANOUT,
     PAGE_SIZE,
     RAW_CUSTOMER_FORM,
+    fan_out,
 )
 
 if TYPE_CHECKING:
@@ -94,9 +95,7 @@ class Cases:
         self.loop.run_until_complete(self._fanout())
 
     async def _fanout(self) -> None:
-        import asyncio
-
-        charges = await asyncio.gather(*(self._retrieve_async(ACCOUNTS[i % len(ACCOUNTS)]) for i in range(FANOUT)))
+        charges = await fan_out(self._retrieve_async)
         assert len(charges) == FANOUT and charges[-1]["object"] == "charge"
 
     def close(self) -> None:

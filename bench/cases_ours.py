@@ -6,7 +6,7 @@ import itertools
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from common import ACCOUNTS, API_KEY, AUTO_PAGING_ITEMS, CHARGE_ID, CUSTOMER_PARAMS, FANOUT, PAGE_SIZE
+from common import ACCOUNTS, API_KEY, AUTO_PAGING_ITEMS, CHARGE_ID, CUSTOMER_PARAMS, FANOUT, PAGE_SIZE, fan_out
 
 from stripe_connect import AsyncStripeClient, StripeClient
 
@@ -60,13 +60,9 @@ class Cases:
         self.loop.run_until_complete(self._fanout())
 
     async def _fanout(self) -> None:
-        import asyncio
-
-        retrieve = self.async_client.charges.retrieve
-        charges = await asyncio.gather(
-            *(retrieve(CHARGE_ID, stripe_account=ACCOUNTS[i % len(ACCOUNTS)]) for i in range(FANOUT))
-        )
-        assert len(charges) == FANOUT and charges[-1].object == "charge"
+        charges = self.async_client.charges
+        results = await fan_out(lambda account: charges.retrieve(CHARGE_ID, stripe_account=account))
+        assert len(results) == FANOUT and results[-1].object == "charge"
 
     def close(self) -> None:
         self.client.close()

@@ -11,7 +11,17 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import stripe  # pyright: ignore[reportMissingImports]
-from common import ACCOUNTS, API_KEY, API_VERSION, AUTO_PAGING_ITEMS, CHARGE_ID, CUSTOMER_PARAMS, FANOUT, PAGE_SIZE
+from common import (
+    ACCOUNTS,
+    API_KEY,
+    API_VERSION,
+    AUTO_PAGING_ITEMS,
+    CHARGE_ID,
+    CUSTOMER_PARAMS,
+    FANOUT,
+    PAGE_SIZE,
+    fan_out,
+)
 
 if TYPE_CHECKING:
     import asyncio
@@ -70,12 +80,8 @@ class Cases:
         self.loop.run_until_complete(self._fanout())
 
     async def _fanout(self) -> None:
-        import asyncio
-
         retrieve = self.client.v1.charges.retrieve_async
-        charges = await asyncio.gather(
-            *(retrieve(CHARGE_ID, options={"stripe_account": ACCOUNTS[i % len(ACCOUNTS)]}) for i in range(FANOUT))
-        )
+        charges = await fan_out(lambda account: retrieve(CHARGE_ID, options={"stripe_account": account}))
         assert len(charges) == FANOUT and charges[-1].object == "charge"
 
     def close(self) -> None:
