@@ -44,8 +44,9 @@ walkthrough: install generate
 naming: spec
 	$(PY) -m codegen naming
 
+# Benchmarks against stripe-python (installed into bench/.venv-stripe) and raw httpx; records bench/RESULTS.md.
 bench: install generate
-	$(PY) bench/run.py
+	$(PY) bench/run.py --write bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) node_modules build generated .generated.staging

@@ -27,12 +27,11 @@ from urllib.parse import parse_qs
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # codegen, for the spec's schemas
 
 from bodies import BodyBuilder, dumps
+from common import CUSTOMER_EXPAND, PAGE_SIZE
 
 from codegen.load import load_spec
 
 PAGES = 10
-PAGE_SIZE = 100
-CUSTOMER_EXPAND = ("default_source", "invoice_settings.default_payment_method")
 
 _REASONS = {200: b"OK", 400: b"Bad Request", 404: b"Not Found"}
 # What api.stripe.com sends besides the body; clients parse every header, so they are part of the cost.

@@ -14,6 +14,8 @@ from stripe_connect._models import StripeModel
 from stripe_connect._options import RequestOptions
 
 if TYPE_CHECKING:
+    from typing_extensions import Self
+
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
 
 T = TypeVar("T")
@@ -59,6 +61,18 @@ class _Page(StripeModel, Generic[T]):
 
     def _fetched_by(self) -> PageSource | None:
         return getattr(self, "_source", None)
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        if (source := self._fetched_by()) is not None:
+            copied._source = source
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        if (source := self._fetched_by()) is not None:
+            copied._source = source  # the same client and request, not copies of them
+        return copied
 
     def _attached_source(self) -> PageSource:
         source = self._fetched_by()
