@@ -203,7 +203,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         self._sleep = sleep
 
     def _new_http_client(self) -> httpx.Client:
-        return httpx.Client(timeout=DEFAULT_TIMEOUT)
+        from stripe_connect._http import CookielessClient
+
+        return CookielessClient(timeout=DEFAULT_TIMEOUT)
 
     def request(
         self,
@@ -289,7 +291,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         self._sleep = sleep
 
     def _new_http_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+        from stripe_connect._http import CookielessAsyncClient
+
+        return CookielessAsyncClient(timeout=DEFAULT_TIMEOUT)
 
     async def request(
         self,
