@@ -20,6 +20,8 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
             adapter = _adapters.get(tp)
             if adapter is None:
                 adapter = TypeAdapter(tp)
-                adapter.core_schema  # noqa: B018 - force the build while holding the lock
+                # Build now, while holding the lock: for models (defer_build) TypeAdapter would wait for the
+                # first validation, outside it, and hand out a stand-in validator until then.
+                adapter.rebuild()
                 _adapters[tp] = adapter
     return adapter

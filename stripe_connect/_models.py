@@ -14,7 +14,6 @@ Importing a model, building its validator and the memory both take stay proporti
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar, Union, cast, get_args
 
@@ -111,26 +110,22 @@ def _resolved(member: Any) -> Any:
 class _Expandable:
     """Validates an expandable field: an id as it is, an object by a validator built on first use."""
 
-    __slots__ = ("_adapter", "_lock", "_members")
+    __slots__ = ("_members", "_validator")
 
     def __init__(self, members: tuple[Any, ...]) -> None:
         self._members = members
-        self._adapter: Any = None
-        self._lock = threading.Lock()
+        self._validator: Any = None
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):  # the id: by far the most common
             return value
-        adapter = self._adapter
-        if adapter is None:
-            with self._lock:
-                if self._adapter is None:
-                    from stripe_connect._adapters import adapter_for
+        validator = self._validator
+        if validator is None:
+            from stripe_connect._adapters import adapter_for  # thread-safe, and one per type
 
-                    members = tuple(_resolved(m) for m in self._members)
-                    self._adapter = adapter_for(Annotated[Union[members], _OBJECT_UNION])  # noqa: UP007
-                adapter = self._adapter
-        return adapter.validate_python(value)
+            members = tuple(_resolved(m) for m in self._members)
+            validator = self._validator = adapter_for(Annotated[Union[members], _OBJECT_UNION]).validator  # noqa: UP007
+        return validator.validate_python(value)
 
 
 class _ObjectUnion:

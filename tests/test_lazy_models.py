@@ -15,7 +15,7 @@ import pytest
 from pydantic import ValidationError
 
 from codegen.render import lazy_deps
-from stripe_connect import APIError, StripeClient, StripeObject
+from stripe_connect import APIError, ListObject, StripeClient, StripeObject
 from stripe_connect._models import ModelRef
 from stripe_connect.models import Charge, Customer, DeletedCustomer, Refund
 
@@ -180,3 +180,13 @@ def test_an_invalid_body_is_an_api_error_naming_the_field() -> None:
     client = StripeClient("sk_test_123", http_client=httpx.Client(transport=httpx.MockTransport(reply)))
     with pytest.raises(APIError, match=r"customer\.customer\.livemode"):
         client.charges.retrieve("ch_1")
+
+
+def test_adapters_are_built_when_made_and_shared() -> None:
+    from pydantic_core import SchemaValidator
+
+    from stripe_connect._adapters import adapter_for
+
+    adapter = adapter_for(ListObject[Customer])
+    assert isinstance(adapter.validator, SchemaValidator)  # not pydantic's stand-in awaiting a first use
+    assert adapter_for(ListObject[Customer]) is adapter
