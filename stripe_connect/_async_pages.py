@@ -27,8 +27,7 @@ class AsyncListRequest(Generic[T]):
         return self._fetch().__await__()
 
     async def auto_paging_iter(self) -> AsyncIterator[T]:
-        page = await self._fetch()
-        async for item in page.auto_paging_iter_async():
+        async for item in (await self._fetch()).auto_paging_iter_async():  # holds no page itself
             yield item
 
 
@@ -44,6 +43,5 @@ class AsyncSearchRequest(Generic[T]):
         return self._fetch().__await__()
 
     async def auto_paging_iter(self) -> AsyncIterator[T]:
-        page = await self._fetch()
-        async for item in page.auto_paging_iter_async():
+        async for item in (await self._fetch()).auto_paging_iter_async():  # holds no page itself
             yield item

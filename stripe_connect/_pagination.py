@@ -91,20 +91,27 @@ class _Page(StripeModel, Generic[T]):
 
     def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the pages after it, fetching them as needed."""
-        source = self._attached_source()
-        page: _Page[T] = self
+        return self._walk(self._attached_source(), self)
+
+    def auto_paging_iter_async(self) -> AsyncIterator[T]:
+        """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
+        return self._walk_async(self._attached_source(), self)
+
+    # The walks hold one page at a time, the first one included: a walked page goes before the next one
+    # arrives (unless the caller keeps it), so memory stays at one page however many there are.
+
+    @staticmethod
+    def _walk(source: PageSource, page: _Page[T]) -> Iterator[T]:
         while True:
             yield from page._items()
             cursor = page._next_cursor()
             if cursor is None:
                 return
-            del page  # let a walked page go before the next one arrives: one page in memory, not two
+            del page
             page = source.fetch(cursor)
 
-    async def auto_paging_iter_async(self) -> AsyncIterator[T]:
-        """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
-        source = self._attached_source()
-        page: _Page[T] = self
+    @staticmethod
+    async def _walk_async(source: PageSource, page: _Page[T]) -> AsyncIterator[T]:
         while True:
             for item in page._items():
                 yield item

@@ -3,6 +3,7 @@ ids stay strings, expanded objects become their model (deleted and unknown ones 
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import json
 import subprocess
@@ -15,7 +16,7 @@ import pytest
 from pydantic import ValidationError
 
 from codegen.render import lazy_deps
-from stripe_connect import APIError, ListObject, StripeClient, StripeObject
+from stripe_connect import APIError, AsyncStripeClient, ListObject, StripeClient, StripeObject
 from stripe_connect._models import ModelRef
 from stripe_connect.models import Charge, Customer, DeletedCustomer, Refund
 
@@ -162,15 +163,37 @@ def test_auto_paging_lets_walked_pages_go() -> None:
 
     def on_request(page: int) -> None:
         gc.collect()
-        # Items of the first page live on (the caller holds that page); of the pages after it, only the
-        # item the caller's loop still holds may be alive when the next page is fetched.
-        alive_when_fetching[page] = sum(1 for ref in seen[3:] if ref() is not None)
+        # Of the pages walked so far, only the item the caller's loop holds may be alive.
+        alive_when_fetching[page] = sum(1 for ref in seen if ref() is not None)
 
     client = pages_client(4, on_request)
     for charge in client.charges.list(limit=3).auto_paging_iter():
         seen.append(weakref.ref(charge))
     assert len(seen) == 12
-    assert alive_when_fetching == {0: 0, 1: 0, 2: 1, 3: 1}
+    assert alive_when_fetching == {0: 0, 1: 1, 2: 1, 3: 1}
+
+
+def test_async_auto_paging_lets_walked_pages_go() -> None:
+    seen: list[weakref.ref[Charge]] = []
+    alive_when_fetching: dict[int, int] = {}
+
+    def reply(request: httpx.Request) -> httpx.Response:
+        after = request.url.params.get("starting_after")
+        page = 0 if after is None else int(after.split("_")[1]) + 1
+        gc.collect()
+        alive_when_fetching[page] = sum(1 for ref in seen if ref() is not None)
+        data = [{**CHARGE, "id": f"ch_{page}_{i}"} for i in range(3)]
+        return httpx.Response(200, json={"object": "list", "data": data, "has_more": page < 3, "url": "/"})
+
+    async def walk() -> None:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+        async with AsyncStripeClient("sk_test_123", http_client=http) as client:
+            async for charge in client.charges.list(limit=3).auto_paging_iter():
+                seen.append(weakref.ref(charge))
+
+    asyncio.run(walk())
+    assert len(seen) == 12
+    assert alive_when_fetching == {0: 0, 1: 1, 2: 1, 3: 1}
 
 
 def test_an_invalid_body_is_an_api_error_naming_the_field() -> None:
