@@ -21,17 +21,18 @@ _MODEL_HELPERS = {
     "Expandable": "stripe_connect._models",
     "OpenEnum": "stripe_connect._models",
     "Polymorphic": "stripe_connect._models",
+    "StripeModel": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
 }
 _PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
 
 
-def used_names(texts: list[str], helpers: dict[str, str]) -> dict[str, list[str]]:
-    """{module: [names]} of the helpers that occur as words in `texts`."""
-    words = set(re.findall(r"\b\w+\b", " ".join(texts)))
+def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """{module: [names]} of the helpers that occur as words in `texts` (plus `always`), stdlib modules first."""
+    words = set(re.findall(r"\b\w+\b", " ".join(texts))) | set(always)
     by_module: dict[str, list[str]] = {}
-    for name, module in sorted(helpers.items()):
+    for name, module in sorted(helpers.items(), key=lambda item: (item[1].startswith("stripe_connect"), item)):
         if name in words:
             by_module.setdefault(module, []).append(name)
     return by_module
@@ -133,7 +134,8 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
     types = [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
     deps = sorted((models_by_name[d].module, d) for d in model.deps)
-    return env.get_template("model.py.j2").render(model=model, helpers=used_names(types, _MODEL_HELPERS), deps=deps)
+    helpers = used_names(types, _MODEL_HELPERS, always=() if model.alias else ("StripeModel",))
+    return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps)
 
 
 def _render_service(template: jinja2.Template, service: Service) -> str:
