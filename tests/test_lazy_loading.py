@@ -7,7 +7,6 @@ import json
 import subprocess
 import sys
 
-
 PROBE = """
 import json, sys
 from stripe_connect import StripeClient
