@@ -15,7 +15,7 @@ from typing import IO, Any
 
 import httpx
 
-from stripe_connect._encoding import encode_body, encode_query, flatten
+from stripe_connect._encoding import flatten, urlencode
 from stripe_connect._errors import (
     APIConnectionError,
     APIError,
@@ -24,7 +24,8 @@ from stripe_connect._errors import (
     parse_json_body,
 )
 from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
-from stripe_connect._retry import retry_delay, should_retry_status
+from stripe_connect._redact import redact, redact_pairs
+from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
 from stripe_connect._version import VERSION
 
 logger = logging.getLogger("stripe_connect")
@@ -87,9 +88,10 @@ class Call:
         multipart: bool = False,
     ) -> None:
         check_request_options(request_options)
-        if not path.startswith("/"):
-            raise ValueError(f"path must be relative to the API base and start with '/', got {path!r}")
+        _check_path(path)
         self.method = method.upper()
+        if self.method not in ("GET", "POST", "DELETE"):
+            raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
         self.path = path
         self.response = response
         self.retries = 0
@@ -98,7 +100,11 @@ class Call:
         self._secret = str(request_options.get("api_key", options.api_key) or "")
         self._opened: list[IO[bytes]] = []
         self._started = time.monotonic()
-        self.request = self._build(options, params or {}, request_options, base, multipart)
+        try:
+            self.request = self._build(options, params or {}, request_options, base, multipart)
+        except BaseException:
+            self.close()  # a bad param after a file param: nothing is sent, nothing stays open
+            raise
         self.request.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
 
     def _build(
@@ -107,7 +113,9 @@ class Call:
         headers = _headers(options, self.method, ro)
         url = options.base_url(base) + self.path
         if self.method in ("GET", "DELETE"):
-            query = encode_query(params)
+            pairs = flatten(params, query=True)
+            self._log_params(pairs)
+            query = urlencode(pairs)
             return httpx.Request(self.method, f"{url}?{query}" if query else url, headers=headers)
         if multipart:
             files: dict[str, tuple[str, Any]] = {}
@@ -121,9 +129,17 @@ class Call:
                         self._opened.append(opened)
                 else:
                     data.update(flatten({key: value}))
+            self._log_params([*data.items(), *((k, f"<file {name}>") for k, (name, _) in files.items())])
             return httpx.Request(self.method, url, headers=headers, data=data, files=files)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        return httpx.Request(self.method, url, headers=headers, content=encode_body(params).encode())
+        pairs = flatten(params)
+        self._log_params(pairs)
+        return httpx.Request(self.method, url, headers=headers, content=urlencode(pairs).encode())
+
+    def _log_params(self, pairs: list[tuple[str, str]]) -> None:
+        # Bodies are for debugging only, and even then never with the secrets they may carry.
+        if pairs and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s params: %s", self.description, redact_pairs(pairs, (self._secret,)))
 
     @property
     def description(self) -> str:
@@ -138,14 +154,16 @@ class Call:
             return None
         return self._next_delay(response.headers)
 
-    def retry_after_error(self, error: httpx.TransportError) -> float:
-        """Seconds to wait before retrying a request that failed in transit; raises when out of retries."""
+    def retry_after_error(self, error: httpx.RequestError) -> float:
+        """Seconds to wait before retrying a request that failed in transit; raises when it may not be retried."""
         logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
-        if self.retries >= self.max_retries:
+        if self.retries >= self.max_retries or not should_retry_error(error):
             self.close()
             kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
+            detail = redact(str(error), (self._secret,))
             raise APIConnectionError(
                 f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
+                + (f" ({detail})" if detail else "")
             ) from error
         return self._next_delay({})
 
@@ -196,6 +214,14 @@ class Call:
             self.retries + 1,
             (time.monotonic() - self._started) * 1000,
         )
+
+
+def _check_path(path: str) -> None:
+    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it)."""
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
+    if any(c in path for c in "?# ") or not path.isprintable():
+        raise ValueError(f"path must be a plain path (pass query parameters in params), got {path!r}")
 
 
 def _type_name(tp: Any) -> str:
