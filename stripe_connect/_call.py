@@ -9,9 +9,10 @@ import logging
 import os
 import platform
 import time
+import types
 import uuid
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Annotated, Any, Union, get_args, get_origin
 
 import httpx
 
@@ -191,8 +192,9 @@ class Call:
         except ValidationError as exc:
             problem = exc.errors(include_input=False, include_url=False)[0]
             where = ".".join(str(p) for p in problem["loc"]) or "body"
+            expected = "JSON" if self.response is Any else f"a valid {_type_name(self.response)}"
             raise APIError(
-                f"{self.description} returned a body that is not a valid {_type_name(self.response)} "
+                f"{self.description} returned a body that is not {expected} "
                 f"(HTTP {response.status_code}): {where}: {problem['msg']}",
                 http_status=response.status_code,
                 request_id=response.headers.get("request-id"),
@@ -225,4 +227,10 @@ def _check_path(path: str) -> None:
 
 
 def _type_name(tp: Any) -> str:
+    """`Customer | DeletedCustomer` for `Polymorphic[Customer | DeletedCustomer]`, as a user reads the type."""
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin is Union or origin is types.UnionType:
+        return " | ".join(_type_name(arg) for arg in args)
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
