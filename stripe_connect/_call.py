@@ -130,6 +130,13 @@ class Call:
                         self._opened.append(opened)
                 else:
                     data.update(flatten({key: value}))
+            if not files:
+                # Multipart exists to upload a file; without one, a wrong-typed file went out as text.
+                given = ", ".join(f"{k}: {type(v).__name__}" for k, v in params.items() if v is not None)
+                raise TypeError(
+                    f"{self.description} uploads a file: pass bytes, a binary file object or a path "
+                    f"(pathlib.Path); got {given}"
+                )
             self._log_params([*data.items(), *((k, f"<file {name}>") for k, (name, _) in files.items())])
             return httpx.Request(self.method, url, headers=headers, data=data, files=files)
         headers["Content-Type"] = "application/x-www-form-urlencoded"

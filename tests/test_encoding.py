@@ -127,10 +127,13 @@ def same(decoded: Any, want: Any) -> bool:
 keys = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="[]"), min_size=1, max_size=8).filter(
     lambda k: not k.isdigit()
 )
-datetimes = st.datetimes(
-    min_value=datetime.datetime(1900, 1, 1),
-    max_value=datetime.datetime(2200, 1, 1),
-    timezones=st.one_of(st.none(), st.timezones(), st.just(datetime.timezone(datetime.timedelta(hours=-7)))),
+_LOW, _HIGH = datetime.datetime(1900, 1, 1), datetime.datetime(2200, 1, 1)
+_zones: st.SearchStrategy[datetime.tzinfo] = st.one_of(
+    st.timezones(), st.sampled_from([datetime.timezone.utc, datetime.timezone(datetime.timedelta(hours=-7))])
+)
+datetimes = st.one_of(
+    st.datetimes(min_value=_LOW, max_value=_HIGH),  # naive: taken as UTC
+    st.datetimes(min_value=_LOW, max_value=_HIGH, timezones=_zones),
 )
 scalars = st.one_of(
     st.booleans(),
