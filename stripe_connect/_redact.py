@@ -44,11 +44,12 @@ _SECRET_FIELDS = frozenset(
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with the given secrets and anything secret-shaped replaced by `[REDACTED]`."""
+    """`text` with anything secret-shaped and the given secrets replaced by `[REDACTED]`."""
+    text = _SECRET_SHAPES.sub(MASK, text)  # shapes first: masking a secret first would break up its shape
     for secret in secrets:
         if secret:
             text = text.replace(secret, MASK)
-    return _SECRET_SHAPES.sub(MASK, text)
+    return text
 
 
 def is_secret_field(key: str) -> bool:
