@@ -69,7 +69,15 @@ def _upload(name: str, value: Any) -> tuple[tuple[str, Any], IO[bytes] | None]:
         handle = open(os.fspath(value), "rb")  # noqa: SIM115 - closed by Call.close()  # pyright: ignore[reportUnknownArgumentType]
         return (os.path.basename(handle.name), handle), handle
     if hasattr(value, "read"):
-        return (os.path.basename(str(getattr(value, "name", name))), value), None
+        filename = os.path.basename(str(getattr(value, "name", name)))
+        seekable = getattr(value, "seekable", None)
+        if callable(seekable) and seekable():
+            return (filename, value), None  # streamed; httpx rewinds it for every attempt
+        # A pipe or a network stream cannot be rewound: read it once, so that a retry sends it whole again.
+        content = value.read()
+        if not isinstance(content, bytes):
+            raise TypeError(f"parameter {name!r}: the file must be opened in binary mode ('rb')")
+        return (filename, content), None
     raise TypeError(f"parameter {name!r}: expected bytes, a binary file object or a path, got {type(value).__name__}")
 
 

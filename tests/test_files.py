@@ -118,6 +118,31 @@ def test_a_retried_upload_from_a_file_object_starts_over(files_host: FaultServer
     assert [parts(r)["file"][1] for r in files_host.requests] == [CONTENT, CONTENT]
 
 
+class Pipe(io.RawIOBase):
+    """A stream that cannot be rewound, like a pipe or an HTTP response body."""
+
+    def __init__(self, content: bytes) -> None:
+        self._source = io.BytesIO(content)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        chunk = self._source.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+def test_a_retried_upload_from_a_stream_that_cannot_rewind_is_sent_whole(
+    files_host: FaultServer, client: StripeClient
+) -> None:
+    files_host.script(Reset(after=0), Reply(200, FILE))
+    pipe = Pipe(CONTENT)
+    assert not pipe.seekable()
+    client.files.create(file=pipe, purpose="dispute_evidence")
+    assert [parts(r)["file"] for r in files_host.requests] == [("file", CONTENT)] * 2
+
+
 def test_the_file_opened_for_a_path_is_closed(
     files_host: FaultServer, client: StripeClient, evidence: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
