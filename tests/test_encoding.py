@@ -172,8 +172,8 @@ def check_round_trip(encode: Any, value: dict[str, Any]) -> str | None:
 @given(params)
 def test_body_encoding_round_trips(value: dict[str, Any]) -> None:
     encoded = check_round_trip(encode_body, value)
-    if encoded:
-        assert "[]" not in unquote_plus(encoded)  # bodies index every list
+    if encoded:  # bodies index every list
+        assert not [pair for pair in encoded.split("&") if "[]" in unquote_plus(pair.partition("=")[0])]
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -149,9 +149,10 @@ def test_the_file_opened_for_a_path_is_closed(
     opened: list[Any] = []
     real_open = open
 
-    def tracking_open(*args: Any, **kwargs: Any) -> Any:
-        handle = real_open(*args, **kwargs)
-        opened.append(handle)
+    def tracking_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(file, *args, **kwargs)
+        if file == str(evidence):
+            opened.append(handle)
         return handle
 
     monkeypatch.setattr("builtins.open", tracking_open)
@@ -162,7 +163,8 @@ def test_the_file_opened_for_a_path_is_closed(
     client.files.create(file=evidence, purpose="dispute_evidence")
     with pytest.raises(TypeError):  # a bad param after the file: nothing sent, the file closed all the same
         client.files.create(file=evidence, purpose="dispute_evidence", file_link_data={"x": {1, 2}})  # type: ignore[typeddict-item]
-    assert len(opened) == 3 and all(handle.closed for handle in opened)
+    assert len(opened) == 3, opened
+    assert all(handle.closed for handle in opened)
     assert len(files_host.requests) == 2
 
 
