@@ -238,7 +238,7 @@ def _check_path(path: str) -> None:
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
     if any(c in path for c in "?# ") or not path.isprintable():
-        raise ValueError(f"path must be a plain path (pass query parameters in params), got {path!r}")
+        raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
 
 
 def _type_name(tp: Any) -> str:

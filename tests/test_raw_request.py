@@ -97,8 +97,8 @@ def test_no_key_fails_before_sending(fault: FaultServer) -> None:
         ("", "must be relative to the API base"),
         ("/v1/charges?limit=3", "pass query parameters in params"),
         ("/v1/charges#x", "pass query parameters in params"),
-        ("/v1/char ges", "must be a plain path"),
-        ("/v1/charges\r\nX-Injected: 1", "must be a plain path"),
+        ("/v1/char ges", "must be a plain, percent-encoded path"),
+        ("/v1/charges\r\nX-Injected: 1", "must be a plain, percent-encoded path"),
     ],
 )
 def test_paths_must_be_relative(fault: FaultServer, client: StripeClient, path: str, problem: str) -> None:

@@ -110,6 +110,7 @@ def test_429_is_not_retried_without_stripe_should_retry(
         create(client)
     assert raised.value.http_status == 429 and raised.value.code == "rate_limit"
     assert fault.attempts() == 1
+    one_key(fault.requests)
     assert sleeps == []
 
 
@@ -133,6 +134,7 @@ def test_stripe_should_retry_false_on_a_500_is_final(
     assert raised.value.http_status == 500
     assert raised.value.headers["stripe-should-retry"] == "false"
     assert fault.attempts() == 1 and sleeps == []
+    one_key(fault.requests)
 
 
 def test_400_is_final(fault: FaultServer, client: StripeClient, sleeps: list[float]) -> None:
@@ -141,6 +143,7 @@ def test_400_is_final(fault: FaultServer, client: StripeClient, sleeps: list[flo
         create(client)
     assert raised.value.param == "email"
     assert fault.attempts() == 1 and sleeps == []
+    one_key(fault.requests)
 
 
 @pytest.mark.parametrize("hard", [True, False], ids=["rst", "fin"])
@@ -244,6 +247,7 @@ def test_truncated_json_success_is_an_api_error_not_retried(fault: FaultServer, 
     with pytest.raises(APIError, match=r"POST /v1/customers returned a body that is not a valid Customer \(HTTP 200\)"):
         create(client)
     assert fault.attempts() == 1  # the server answered: the call may have been applied, so never resent
+    one_key(fault.requests)
 
 
 def test_empty_body_on_500(fault: FaultServer, client: StripeClient) -> None:
