@@ -137,7 +137,7 @@ def test_a_retried_upload_from_a_stream_that_cannot_rewind_is_sent_whole(
     files_host: FaultServer, client: StripeClient
 ) -> None:
     files_host.script(Reset(after=0), Reply(200, FILE))
-    pipe = Pipe(CONTENT)
+    pipe = io.BufferedReader(Pipe(CONTENT))  # as open() wraps a pipe
     assert not pipe.seekable()
     client.files.create(file=pipe, purpose="dispute_evidence")
     assert [parts(r)["file"] for r in files_host.requests] == [("file", CONTENT)] * 2
