@@ -206,7 +206,7 @@ class ServiceBuilder:
                 raise GenerationError(f"{where}: parameter {p.name!r} appears twice")
             seen.add(p.name)
 
-    def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, str, set[str]]:
+    def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, set[str]]:
         """(annotation, item annotation, kind, model names) of the 200 response."""
         content = op["responses"]["200"]["content"]
         if "application/json" not in content:

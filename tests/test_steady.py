@@ -74,7 +74,7 @@ def test_create_with_nested_params(steady_client: StripeClient, steady_log: Stea
         invoice_settings={"custom_fields": [{"name": "PO", "value": "42"}], "footer": "Thanks"},
         metadata={"tenant": "t_1", "note": ""},
         preferred_locales=["en", "fr"],
-        tax={"validate_location": "deferred"},
+        tax={"ip_address": "203.0.113.7"},
         expand=["tax"],
     )
     steady_log.assert_valid("/v1/customers")
