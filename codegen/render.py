@@ -8,6 +8,7 @@ from pathlib import Path
 
 import jinja2
 
+from codegen.events import constants
 from codegen.ir import Api, ModelModule, Operation, Service
 from codegen.models import GenerationError
 
@@ -18,6 +19,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
+    "AnyObject": "stripe_connect._models",
+    "EventType": "stripe_connect_generated.events",
     "Expandable": "stripe_connect._models",
     "OpenEnum": "stripe_connect._models",
     "Polymorphic": "stripe_connect._models",
@@ -101,6 +104,9 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "__init__.py")] = env.get_template("package_init.py.j2").render(api=api)
     files[str(root / "py.typed")] = ""
     files[str(root / "client.py")] = env.get_template("client.py.j2").render(api=api)
+    files[str(root / "events.py")] = env.get_template("events.py.j2").render(
+        api=api, event_constants=constants(api.event_types)
+    )
     for model in api.models:
         files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name)
     files[str(root / "models" / "__init__.py")] = env.get_template("models_init.py.j2").render(
