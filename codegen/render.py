@@ -11,6 +11,7 @@ import jinja2
 from codegen.events import constants
 from codegen.ir import Api, ModelModule, Operation, Service
 from codegen.models import GenerationError
+from codegen.reference import REFERENCE, render_reference
 
 PACKAGE = "stripe_connect_generated"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -122,6 +123,7 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "params" / "__init__.py")] = env.get_template("params_init.py.j2").render(
         services=[s for s in api.services if any(op.typed_dicts for op in s.operations)]
     )
+    files[REFERENCE] = render_reference(env, api)  # beside the package: documentation, not code
     return files
 
 
