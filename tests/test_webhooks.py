@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from typing import Any
 
 import pytest
 
-from codegen.events import event_types
+from codegen.events import constants, event_types
+from codegen.generate import build_api
+from codegen.models import GenerationError
 from stripe_connect import (
     AsyncStripeClient,
     SignatureVerificationError,
@@ -443,3 +446,24 @@ bad: EventType = "charge.nonsense"
     assert revealed["reveal_type(obj.amount)"].endswith('"int"')
     errors = {lines[i].strip(): d["message"] for i, d in by_line.items() if d["severity"] == "error"}
     assert list(errors) == ['bad: EventType = "charge.nonsense"'], errors
+
+
+def test_the_codegen_special_cases_fail_when_stale(spec: dict[str, Any]) -> None:
+    broken = copy.deepcopy(spec)
+    broken["components"]["schemas"]["event"]["properties"]["type"]["enum"] = ["charge.succeeded"]
+    with pytest.raises(GenerationError, match=r"stale special case .* event\.type"):
+        build_api(broken)
+    broken = copy.deepcopy(spec)
+    del broken["components"]["schemas"]["notification_event_data"]["properties"]["object"]
+    with pytest.raises(GenerationError, match=r"stale special case .* notification_event_data\.object"):
+        build_api(broken)
+
+
+def test_event_types_must_be_documented_and_distinct(spec: dict[str, Any]) -> None:
+    broken = copy.deepcopy(spec)
+    body = broken["paths"]["/v1/webhook_endpoints"]["post"]["requestBody"]["content"]
+    del body["application/x-www-form-urlencoded"]["schema"]["properties"]["enabled_events"]
+    with pytest.raises(GenerationError, match="no event types"):
+        build_api(broken)
+    with pytest.raises(GenerationError, match=r"'a\.b_c' and 'a_b\.c' would both be A_B_C"):
+        constants(["a.b_c", "a_b.c"])
