@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codegen.events import event_types
 from codegen.ir import Api
 from codegen.load import load_spec
 from codegen.models import GenerationError, ModelBuilder
@@ -25,7 +26,7 @@ def build_api(spec: Mapping[str, Any], overrides_path: Path = OVERRIDES) -> Api:
     models = ModelBuilder(spec["components"]["schemas"])
     model_modules = models.build()
     root = ServiceBuilder(spec, models, read_overrides(overrides_path), read_host_overrides(overrides_path)).build()
-    api = Api(api_version=str(spec["info"]["version"]), models=model_modules, root=root)
+    api = Api(api_version=str(spec["info"]["version"]), models=model_modules, root=root, event_types=event_types(spec))
     expected = {(op.path, op.verb) for op in iter_operations(spec)}
     generated = {(op.path, op.verb) for op in api.operations}
     if generated != expected:

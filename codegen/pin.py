@@ -88,6 +88,12 @@ def _local_copy(pin: Pin) -> bytes | None:
 
 
 def _download(pin: Pin) -> bytes:
+    if not pin.commit:
+        places = ", ".join(str(d) for d in LOCAL_SPEC_DIRS)
+        raise PinError(
+            f"no local copy of the pinned spec (sha256 {pin.sha256}) in {places}, and the pin names no commit to "
+            "download it from (it was pinned from a local file): put the document there or set STRIPE_SPEC_DIRS"
+        )
     try:
         with urllib.request.urlopen(pin.url, timeout=60) as response:  # noqa: S310 - fixed https URL
             return response.read()

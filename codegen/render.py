@@ -8,8 +8,10 @@ from pathlib import Path
 
 import jinja2
 
+from codegen.events import constants
 from codegen.ir import Api, ModelModule, Operation, Service
 from codegen.models import GenerationError
+from codegen.reference import REFERENCE, render_reference
 
 PACKAGE = "stripe_connect_generated"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -18,6 +20,8 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
+    "AnyObject": "stripe_connect._models",
+    "EventType": "stripe_connect_generated.events",
     "Expandable": "stripe_connect._models",
     "OpenEnum": "stripe_connect._models",
     "Polymorphic": "stripe_connect._models",
@@ -102,6 +106,9 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "__init__.py")] = env.get_template("package_init.py.j2").render(api=api)
     files[str(root / "py.typed")] = ""
     files[str(root / "client.py")] = env.get_template("client.py.j2").render(api=api)
+    files[str(root / "events.py")] = env.get_template("events.py.j2").render(
+        api=api, event_constants=constants(api.event_types)
+    )
     for model in api.models:
         files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name)
     files[str(root / "models" / "__init__.py")] = env.get_template("models_init.py.j2").render(
@@ -117,6 +124,7 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "params" / "__init__.py")] = env.get_template("params_init.py.j2").render(
         services=[s for s in api.services if any(op.typed_dicts for op in s.operations)]
     )
+    files[REFERENCE] = render_reference(env, api)  # beside the package: documentation, not code
     return files
 
 

@@ -29,6 +29,8 @@ from stripe_connect._options import (
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from stripe_connect.webhooks import Webhooks
+
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 _DEFAULT: Any = object()
@@ -126,6 +128,13 @@ class _ClientBase(Generic[H]):
         clone.__dict__.update(self._shared_state())
         clone._options = dataclasses.replace(self._options, **changes)
         return clone
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
+        from stripe_connect.webhooks import Webhooks
+
+        return Webhooks()
 
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
