@@ -350,27 +350,25 @@ def isolated_venv(root: Path) -> Path:
 
 
 def test_previous_and_pinned_documents_generate_code_pyright_accepts(previous_path: Path, tmp_path: Path) -> None:
-    trees = {"previous": previous_path, "pinned": MATERIALIZED}
-    for name, document in trees.items():
-        generate(document, tmp_path / name)
-    packages = {name: tmp_path / name / "stripe_connect_generated" / "__init__.py" for name in trees}
-    versions = {name: re.findall(r'API_VERSION = "(.*)"', init.read_text()) for name, init in packages.items()}
-    assert versions == {"previous": ["2022-11-15"], "pinned": ["2023-08-16"]}
+    # The pinned document's code is what the tests import: test_typing checks it with pyright, and
+    # test_two_generations_are_byte_identical proves a fresh generation equals it. Here: the previous document.
+    generate(previous_path, tmp_path / "previous")
+    init = tmp_path / "previous" / "stripe_connect_generated" / "__init__.py"
+    assert re.findall(r'API_VERSION = "(.*)"', init.read_text()) == ["2022-11-15"]
     venv = isolated_venv(tmp_path)
-    # A probe proves the trees are checked on their own: a model only the pinned document has is missing in the
-    # previous tree.
-    for name in trees:
-        (tmp_path / name / "probe.py").write_text(
-            "from stripe_connect_generated.models.payment_method_domain import PaymentMethodDomain\n"
-        )
+    # A probe proves the tree is checked on its own, not against the installed package: a model only the
+    # pinned document has must be missing.
+    (tmp_path / "previous" / "probe.py").write_text(
+        "from stripe_connect_generated.models.payment_method_domain import PaymentMethodDomain\n"
+    )
     config = {
         "venvPath": str(venv.parent),
         "venv": venv.name,
         "pythonVersion": "3.10",
         "typeCheckingMode": "standard",
         "reportMissingModuleSource": False,
-        "executionEnvironments": [{"root": name} for name in trees],
-        "include": list(trees),
+        "executionEnvironments": [{"root": "previous"}],
+        "include": ["previous"],
     }
     (tmp_path / "pyrightconfig.json").write_text(json.dumps(config))
     result = subprocess.run(
@@ -385,4 +383,4 @@ def test_previous_and_pinned_documents_generate_code_pyright_accepts(previous_pa
     probe_errors = [e for e in errors if "probe.py" in e]
     assert len(probe_errors) == 1 and "previous/probe.py" in probe_errors[0], probe_errors
     assert [e for e in errors if "probe.py" not in e] == []
-    assert report["summary"]["filesAnalyzed"] > 2000
+    assert report["summary"]["filesAnalyzed"] > 1000
