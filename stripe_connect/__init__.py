@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from stripe_connect._models import StripeModel, StripeObject
     from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._service import AsyncStripeService, StripeService
+    from stripe_connect.events import EventType
+    from stripe_connect.webhooks import Webhooks
 
 __version__ = VERSION
 
@@ -54,6 +56,8 @@ _EXPORTS = {
     "SearchResult": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
+    "EventType": "stripe_connect_generated.events",
+    "Webhooks": "stripe_connect.webhooks",
 }
 
 __all__ = [
@@ -69,6 +73,7 @@ __all__ = [
     "BaseStripeClient",
     "CardError",
     "ClientOptions",
+    "EventType",
     "IdempotencyError",
     "InvalidRequestError",
     "ListObject",
@@ -82,6 +87,7 @@ __all__ = [
     "StripeModel",
     "StripeObject",
     "StripeService",
+    "Webhooks",
     "__version__",
 ]
 

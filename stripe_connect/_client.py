@@ -29,6 +29,8 @@ from stripe_connect._options import (
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from stripe_connect.webhooks import Webhooks
+
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 _DEFAULT: Any = object()
@@ -127,6 +129,13 @@ class _ClientBase(Generic[H]):
         clone._options = dataclasses.replace(self._options, **changes)
         return clone
 
+    @property
+    def webhooks(self) -> Webhooks:
+        """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
+        from stripe_connect.webhooks import Webhooks
+
+        return Webhooks()
+
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
         return self.with_options(stripe_account=account_id)
@@ -221,18 +230,21 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
         call = self._call(method, path, params, response, options, base, multipart)
         http = self._pool.get()
-        while True:
-            try:
-                reply = http.send(call.request)
-            except httpx.TransportError as exc:
-                self._sleep(call.retry_after_error(exc))
-                continue
-            delay = call.retry_after_response(reply)
-            if delay is None:
-                result = call.finish(reply)
-                self._attach(result, call, params, options)
-                return result
-            self._sleep(delay)
+        try:
+            while True:
+                try:
+                    reply = http.send(call.request)
+                except httpx.RequestError as exc:
+                    self._sleep(call.retry_after_error(exc))
+                    continue
+                delay = call.retry_after_response(reply)
+                if delay is None:
+                    result = call.finish(reply)
+                    self._attach(result, call, params, options)
+                    return result
+                self._sleep(delay)
+        finally:
+            call.close()  # files opened for an upload, however the call ended
 
     def raw_request(
         self,
@@ -309,18 +321,21 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
         call = self._call(method, path, params, response, options, base, multipart)
         http = self._pool.get()
-        while True:
-            try:
-                reply = await http.send(call.request)
-            except httpx.TransportError as exc:
-                await self._wait(call.retry_after_error(exc))
-                continue
-            delay = call.retry_after_response(reply)
-            if delay is None:
-                result = call.finish(reply)
-                self._attach(result, call, params, options)
-                return result
-            await self._wait(delay)
+        try:
+            while True:
+                try:
+                    reply = await http.send(call.request)
+                except httpx.RequestError as exc:
+                    await self._wait(call.retry_after_error(exc))
+                    continue
+                delay = call.retry_after_response(reply)
+                if delay is None:
+                    result = call.finish(reply)
+                    self._attach(result, call, params, options)
+                    return result
+                await self._wait(delay)
+        finally:
+            call.close()  # files opened for an upload, however the call ended
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
