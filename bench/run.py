@@ -7,7 +7,8 @@
 Every library talks to the same local fixed-response server (bench/server.py, its own process) and runs in
 its own long-lived worker process (bench/worker.py); the cases run interleaved, batch by batch, so that
 the noise of a shared machine falls on all of them alike. Tables show medians and ratios measured in this
-run. stripe-python is installed on first use into bench/.venv-stripe (with httpx, for its async client).
+run. stripe-python is installed on first use into bench/.venv-stripe (with the httpx we use, for its async
+client).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 STRIPE_VENV = BENCH / ".venv-stripe"
 STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
+SHARED_STACK = ("httpx", "httpcore", "sniffio")
 
 OURS, STRIPE, HTTPX, FLOOR = "ours", "stripe", "httpx", "floor"
 LABELS = {OURS: "stripe-connect", STRIPE: "stripe-python 16.1.0", HTTPX: "raw httpx", FLOOR: "floor"}
@@ -185,7 +187,8 @@ CASES = [
         budgets=(Budget(HTTPX, 0.8, higher_is_better=True),),
         baseline=HTTPX,
         note="throughput; 1,000 tasks (50 with --smoke), at most 100 requests in flight for every library "
-        "(httpx's connection limit); raw httpx.AsyncClient sends the same headers",
+        "(httpx's connection limit); raw httpx.AsyncClient sends the same headers; every library runs on the "
+        "same httpx, httpcore and sniffio",
     ),
     Case(
         "rss",
@@ -240,21 +243,30 @@ def log(message: str) -> None:
 
 
 def stripe_python(install: bool) -> Path:
-    """bench/.venv-stripe's interpreter, with stripe 16.1.0 (and httpx, the version we run) installed."""
+    """bench/.venv-stripe's interpreter, with stripe 16.1.0 and our versions of httpx, httpcore and sniffio
+    (the same httpx stack, so that the async case compares the SDKs rather than their environments)."""
+    from importlib.metadata import version
+
     python = STRIPE_VENV / "bin" / "python"
-    check = [str(python), "-c", "import stripe, httpx; assert stripe.VERSION == '16.1.0', stripe.VERSION"]
-    if python.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+    wanted = {"stripe": "16.1.0", **{name: version(name) for name in SHARED_STACK}}
+    probe = "import json, importlib.metadata as m, sys; print(json.dumps({n: m.version(n) for n in sys.argv[1:]}))"
+    check = [str(python), "-c", probe, *wanted]
+
+    def installed() -> dict[str, str]:
+        out = subprocess.run(check, capture_output=True, text=True) if python.exists() else None
+        return json.loads(out.stdout) if out is not None and out.returncode == 0 else {}
+
+    if installed() == wanted:
         return python
     if not install:
-        raise SystemExit(f"{STRIPE_VENV} has no stripe 16.1.0; run without --no-install to install it")
-    import httpx
-
+        raise SystemExit(f"{STRIPE_VENV} does not have {wanted}; run without --no-install to install them")
     log(f"installing {STRIPE_REQUIREMENT} into {STRIPE_VENV.relative_to(ROOT)} ...")
     shutil.rmtree(STRIPE_VENV, ignore_errors=True)
     subprocess.run([sys.executable, "-m", "venv", str(STRIPE_VENV)], check=True)
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    subprocess.run([*pip, STRIPE_REQUIREMENT, f"httpx=={httpx.__version__}"], check=True)
-    subprocess.run(check, check=True)
+    subprocess.run([*pip, STRIPE_REQUIREMENT, *(f"{n}=={v}" for n, v in wanted.items() if n != "stripe")], check=True)
+    if installed() != wanted:
+        raise SystemExit(f"{STRIPE_VENV}: installing {wanted} left {installed()}")
     return python
 
 
