@@ -5,12 +5,15 @@ builds them itself, with Stripe's headers.)"""
 from __future__ import annotations
 
 import asyncio
+import builtins
+from typing import Any
 
 import httpx
 import pytest
 
 from stripe_connect import AsyncStripeClient, StripeClient
 from stripe_connect._http import CookielessAsyncClient, CookielessClient
+from stripe_connect.testing import SteadyServer
 
 
 def set_cookie(request: httpx.Request) -> httpx.Response:
@@ -49,3 +52,27 @@ def test_a_client_passed_in_is_used_as_it_is() -> None:
     http = httpx.Client(transport=httpx.MockTransport(set_cookie))
     StripeClient("sk_test_123", http_client=http).raw_request("get", "/v1/a")
     assert dict(http.cookies) == {"session": "abc"}  # httpx's own handling, untouched
+
+
+def test_async_calls_do_not_pay_a_failed_import_each(steady: SteadyServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    # httpcore imports sniffio on every async request: installed (a dependency), that is a dict lookup;
+    # missing, it was a scan of sys.path per request.
+    failed: list[str] = []
+    real_import = builtins.__import__
+
+    def counting_import(name: str, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return real_import(name, *args, **kwargs)
+        except ImportError:
+            failed.append(name)
+            raise
+
+    async def calls() -> None:
+        async with AsyncStripeClient("sk_test_123", api_base=steady.url, max_retries=0) as client:
+            await client.balance.retrieve()
+            monkeypatch.setattr(builtins, "__import__", counting_import)
+            for _ in range(3):
+                await client.balance.retrieve()
+
+    asyncio.run(calls())
+    assert failed == []
