@@ -37,6 +37,25 @@ if TYPE_CHECKING:
     from stripe_connect._models import StripeModel, StripeObject
     from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._service import AsyncStripeService, StripeService
+    from stripe_connect.oauth import OAuth, OAuthDeauthorization, OAuthToken
+    from stripe_connect.oauth_errors import (
+        InvalidClientError,
+        InvalidGrantError,
+        InvalidScopeError,
+        OAuthError,
+        OAuthInvalidRequestError,
+        UnsupportedGrantTypeError,
+        UnsupportedResponseTypeError,
+    )
+    from stripe_connect.oauth_state import (
+        ExpiredStateError,
+        InMemoryUsedStateStore,
+        InvalidStateError,
+        OAuthState,
+        OAuthStateError,
+        ReplayedStateError,
+        UsedStateStore,
+    )
 
 __version__ = VERSION
 
@@ -54,6 +73,24 @@ _EXPORTS = {
     "SearchResult": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
+    # Connect OAuth (stripe_connect.oauth_errors.InvalidRequestError is OAuth's; the API's is above)
+    "OAuth": "stripe_connect.oauth",
+    "OAuthToken": "stripe_connect._oauth_models",
+    "OAuthDeauthorization": "stripe_connect._oauth_models",
+    "OAuthError": "stripe_connect.oauth_errors",
+    "InvalidGrantError": "stripe_connect.oauth_errors",
+    "InvalidClientError": "stripe_connect.oauth_errors",
+    "OAuthInvalidRequestError": "stripe_connect.oauth_errors",
+    "InvalidScopeError": "stripe_connect.oauth_errors",
+    "UnsupportedGrantTypeError": "stripe_connect.oauth_errors",
+    "UnsupportedResponseTypeError": "stripe_connect.oauth_errors",
+    "OAuthState": "stripe_connect.oauth_state",
+    "OAuthStateError": "stripe_connect.oauth_state",
+    "InvalidStateError": "stripe_connect.oauth_state",
+    "ExpiredStateError": "stripe_connect.oauth_state",
+    "ReplayedStateError": "stripe_connect.oauth_state",
+    "UsedStateStore": "stripe_connect.oauth_state",
+    "InMemoryUsedStateStore": "stripe_connect.oauth_state",
 }
 
 __all__ = [
@@ -69,11 +106,25 @@ __all__ = [
     "BaseStripeClient",
     "CardError",
     "ClientOptions",
+    "ExpiredStateError",
     "IdempotencyError",
+    "InMemoryUsedStateStore",
+    "InvalidClientError",
+    "InvalidGrantError",
     "InvalidRequestError",
+    "InvalidScopeError",
+    "InvalidStateError",
     "ListObject",
+    "OAuth",
+    "OAuthDeauthorization",
+    "OAuthError",
+    "OAuthInvalidRequestError",
+    "OAuthState",
+    "OAuthStateError",
+    "OAuthToken",
     "PermissionError",
     "RateLimitError",
+    "ReplayedStateError",
     "RequestOptions",
     "SearchResult",
     "SignatureVerificationError",
@@ -82,6 +133,9 @@ __all__ = [
     "StripeModel",
     "StripeObject",
     "StripeService",
+    "UnsupportedGrantTypeError",
+    "UnsupportedResponseTypeError",
+    "UsedStateStore",
     "__version__",
 ]
 

@@ -9,6 +9,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast
 
 import httpx
@@ -28,6 +29,8 @@ from stripe_connect._options import (
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
+
+    from stripe_connect.oauth import AsyncOAuthService, OAuthService
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
@@ -132,8 +135,9 @@ class _ClientBase(Generic[H]):
         return self.with_options(stripe_account=account_id)
 
     def _shared_state(self) -> dict[str, Any]:
-        # Everything but the lazily created services, which belong to one client.
-        return {k: v for k, v in self.__dict__.items() if k.startswith("_")}
+        # Everything but the lazily created services, which belong to one client. Copy first: another thread
+        # may be creating a service (a cached_property writes to __dict__) while this one derives a client.
+        return {k: v for k, v in self.__dict__.copy().items() if k.startswith("_")}
 
     def __repr__(self) -> str:
         o = self._options
@@ -204,6 +208,13 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
 
     def _new_http_client(self) -> httpx.Client:
         return httpx.Client(timeout=DEFAULT_TIMEOUT)
+
+    @cached_property
+    def oauth(self) -> OAuthService:
+        """Connect OAuth on `connect_base`: `authorize_url`, `token`, `deauthorize` (see `stripe_connect.oauth`)."""
+        from stripe_connect.oauth import OAuthService
+
+        return OAuthService(self)
 
     def request(
         self,
@@ -290,6 +301,13 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
 
     def _new_http_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(timeout=DEFAULT_TIMEOUT)
+
+    @cached_property
+    def oauth(self) -> AsyncOAuthService:
+        """Connect OAuth on `connect_base`; `token` and `deauthorize` are awaitable (see `stripe_connect.oauth`)."""
+        from stripe_connect.oauth import AsyncOAuthService
+
+        return AsyncOAuthService(self)
 
     async def request(
         self,
