@@ -7,7 +7,6 @@ import inspect
 import json
 import subprocess
 import sys
-import typing
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from typing_extensions import get_overloads
 
 from stripe_connect import (
     APIConnectionError,
@@ -126,11 +126,11 @@ def test_the_oauth_services_match() -> None:
     for name in ("token", "deauthorize", "authorize_url"):
         sync_method, async_method = getattr(OAuthService, name), getattr(AsyncOAuthService, name)
         assert signature_without_return(sync_method) == signature_without_return(async_method)
-        sync_overloads = [signature_without_return(f) for f in typing.get_overloads(sync_method)]
-        assert sync_overloads == [signature_without_return(f) for f in typing.get_overloads(async_method)]
+        sync_overloads = [signature_without_return(f) for f in get_overloads(sync_method)]
+        assert sync_overloads == [signature_without_return(f) for f in get_overloads(async_method)]
     assert inspect.iscoroutinefunction(AsyncOAuthService.token)
     assert inspect.iscoroutinefunction(AsyncOAuthService.deauthorize)
-    assert len(typing.get_overloads(OAuthService.token)) == 2
+    assert len(get_overloads(OAuthService.token)) == 2
 
 
 BAD_ASYNC_USAGE = """
