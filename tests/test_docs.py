@@ -11,6 +11,8 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -158,3 +160,22 @@ def test_every_python_block_of_the_connect_guide_runs(reroute: Reroute) -> None:
 
 def test_the_readme_links_the_guide() -> None:
     assert "docs/connect.md" in (ROOT / "README.md").read_text()
+
+
+def test_the_walkthrough_runs_its_oauth_round_trip_and_async_fan_out() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "connect_walkthrough.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "valid=false" not in out
+    assert "state verified (and refused when replayed)" in out
+    assert "its refresh token now fails: InvalidGrantError (invalid_grant)" in out
+    assert "access_token='sk_test_***'" in out
+    for account in ("acct_1ShopOwner", "acct_2OtherShop", "acct_3ThirdShop", "acct_4FourthShop"):
+        assert f"-> GET /v1/balance [Stripe-Account: {account}] 200 valid=true" in out
