@@ -150,7 +150,9 @@ class ConnectOAuthServer:
     def start(self) -> ConnectOAuthServer:
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, name="connect-oauth-stand-in", daemon=True)
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, args=(0.05,), name="connect-oauth-stand-in", daemon=True
+        )  # a short poll interval: stop() returns within 50 ms
         self._thread.start()
         return self
 
@@ -296,6 +298,7 @@ class ConnectOAuthServer:
 def _handler_for(server: ConnectOAuthServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as httpx's pool expects
+        disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
             pass  # quiet: tests and the walk-through print what matters
