@@ -41,6 +41,11 @@ typecheck: generate
 walkthrough: install generate
 	$(PY) examples/connect_walkthrough.py
 
+# Move the pin to another Stripe document, regenerate, and write the API change report into build/:
+#   make update-spec SPEC=path/to/spec3.yaml [COMMIT=<its stripe/openapi commit>]   or   SPEC=<commit>
+update-spec: install
+	$(PY) -m codegen update-spec "$(SPEC)" $(if $(COMMIT),--commit "$(COMMIT)")
+
 naming: spec
 	$(PY) -m codegen naming
 

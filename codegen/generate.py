@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from codegen.events import event_types
 from codegen.ir import Api
 from codegen.load import load_spec
 from codegen.models import GenerationError, ModelBuilder
 from codegen.naming import iter_operations
 from codegen.pin import ROOT
 from codegen.render import render
-from codegen.services import ServiceBuilder, read_overrides
+from codegen.services import ServiceBuilder, read_host_overrides, read_overrides
 from codegen.write import write_tree
 
 OVERRIDES = ROOT / "spec" / "overrides.toml"
@@ -24,8 +25,8 @@ OUTPUT = ROOT / "generated"
 def build_api(spec: Mapping[str, Any], overrides_path: Path = OVERRIDES) -> Api:
     models = ModelBuilder(spec["components"]["schemas"])
     model_modules = models.build()
-    root = ServiceBuilder(spec, models, read_overrides(overrides_path)).build()
-    api = Api(api_version=str(spec["info"]["version"]), models=model_modules, root=root)
+    root = ServiceBuilder(spec, models, read_overrides(overrides_path), read_host_overrides(overrides_path)).build()
+    api = Api(api_version=str(spec["info"]["version"]), models=model_modules, root=root, event_types=event_types(spec))
     expected = {(op.path, op.verb) for op in iter_operations(spec)}
     generated = {(op.path, op.verb) for op in api.operations}
     if generated != expected:

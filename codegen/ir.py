@@ -107,7 +107,7 @@ class Service:
         return ".".join(self.path)
 
     def walk(self) -> list[Service]:
-        out = [self]
+        out: list[Service] = [self]
         for child in self.children:
             out.extend(child.walk())
         return out

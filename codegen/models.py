@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import keyword
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from codegen.docs import docstring
@@ -15,6 +16,38 @@ Schema = Mapping[str, Any]
 
 class GenerationError(RuntimeError):
     """The spec holds something the generator does not know how to render; fix the generator."""
+
+
+@dataclass(frozen=True)
+class FieldType:
+    """A field the spec types more loosely than Stripe fills it, rendered with a sharper type instead."""
+
+    schema: str
+    prop: str
+    spec_type: str  # the spec's `type` for it; when the spec changes it, the special case is stale
+    type: str
+    reason: str
+
+
+# Each entry must still match the spec (same schema, property and spec type), or generation fails.
+FIELD_TYPES = (
+    FieldType(
+        "notification_event_data",
+        "object",
+        "object",
+        "AnyObject",
+        "The spec says only `type: object`, yet it always holds one API resource: `AnyObject` validates it into "
+        "the model its own `object` field names (looked up lazily in OBJECT_TYPES), StripeObject when unknown.",
+    ),
+    FieldType(
+        "event",
+        "type",
+        "string",
+        "OpenEnum[EventType]",
+        "A plain string in the spec; its values are the event types the spec documents (the `enabled_events` of "
+        "webhook endpoints), rendered as the `EventType` Literal. Unknown types still validate, like any enum.",
+    ),
+)
 
 
 def ref_name(ref: str) -> str:
@@ -35,12 +68,26 @@ class ModelBuilder:
             if cls in seen:
                 raise GenerationError(f"schemas {seen[cls]!r} and {schema!r} would both be class {cls}")
             seen[cls] = schema
+        self.field_types = self._field_types()
 
     def is_polymorphic(self, name: str) -> bool:
         return "anyOf" in self.schemas[name]
 
     def build(self) -> list[ModelModule]:
         return [self._module(name) for name in sorted(self.schemas)]
+
+    def _field_types(self) -> dict[tuple[str, str], str]:
+        """The special cases of FIELD_TYPES, checked against the spec: a stale one fails generation."""
+        out: dict[tuple[str, str], str] = {}
+        for ft in FIELD_TYPES:
+            prop = self.schemas.get(ft.schema, {}).get("properties", {}).get(ft.prop)
+            if prop is None or prop.get("type") != ft.spec_type or "enum" in prop or "properties" in prop:
+                raise GenerationError(
+                    f"stale special case in codegen/models.py FIELD_TYPES: {ft.schema}.{ft.prop} is no longer a "
+                    f"plain {ft.spec_type!r} in the spec ({prop!r})"
+                )
+            out[(ft.schema, ft.prop)] = ft.type
+        return out
 
     def _module(self, name: str) -> ModelModule:
         schema = self.schemas[name]
@@ -57,7 +104,9 @@ class ModelBuilder:
         props = schema.get("properties", {})
         if len(props.get("object", {}).get("enum", [])) == 1:
             tag = props["object"]["enum"][0]
-            module.object_tags.append(f"deleted:{tag}" if "deleted" in props else tag)
+            # Deleted objects carry `deleted: true` (an enum); `apps.secret` has a plain boolean `deleted` flag.
+            deleted = props.get("deleted", {}).get("enum") == [True]
+            module.object_tags.append(f"deleted:{tag}" if deleted else tag)
         module.deps.discard(module.name)
         return module
 
@@ -65,7 +114,9 @@ class ModelBuilder:
         required = set(schema.get("required", []))
         fields = []
         for prop, sub in schema.get("properties", {}).items():
-            annotation = self.type_of(sub, module, f"{class_name}{camel(prop)}", f"{where}.{prop}")
+            annotation = self.field_types.get((where, prop)) or self.type_of(
+                sub, module, f"{class_name}{camel(prop)}", f"{where}.{prop}"
+            )
             if sub.get("nullable") and not annotation.endswith("| None"):
                 annotation += " | None"
             if prop not in required and not annotation.endswith("| None"):

@@ -108,9 +108,10 @@ class _PathIndex:
             toks = shape.split("/")
             if len(toks) >= 3 and toks[-2] == "{}" and toks[-1] != "{}":
                 parent = "/".join(toks[:-1])
+                parent_resource = self.resource_at(parent)
                 for op in verbs.values():
                     resource = response_resource(spec, op.spec)
-                    if None not in (resource, self.resource_at(parent)) and resource != self.resource_at(parent):
+                    if resource is not None and parent_resource is not None and resource != parent_resource:
                         parents[resource].add(parent)
         self.shared = {resource for resource, where in parents.items() if len(where) > 1}
 

@@ -15,9 +15,10 @@ PIN_FILE = ROOT / "spec" / "pin.toml"
 REFERENCES_FILE = ROOT / "spec" / "references.toml"
 BUILD_DIR = ROOT / "build"
 MATERIALIZED = BUILD_DIR / "spec3.yaml"
-# Where copies of Stripe's documents may already sit on this machine (checked by sha256, never trusted by name).
+# Where copies of Stripe's documents may already sit on this machine (checked by sha256, never trusted by
+# name): $STRIPE_SPEC_DIRS, then a `shared/spec` beside the checkout or beside any of its parents.
 LOCAL_SPEC_DIRS = [Path(p) for p in os.environ.get("STRIPE_SPEC_DIRS", "").split(os.pathsep) if p] + [
-    ROOT.parent / "shared" / "spec"
+    parent / "shared" / "spec" for parent in ROOT.parents
 ]
 RAW_URL = "https://raw.githubusercontent.com/{repository}/{commit}/{path}"
 
@@ -87,6 +88,12 @@ def _local_copy(pin: Pin) -> bytes | None:
 
 
 def _download(pin: Pin) -> bytes:
+    if not pin.commit:
+        places = ", ".join(str(d) for d in LOCAL_SPEC_DIRS)
+        raise PinError(
+            f"no local copy of the pinned spec (sha256 {pin.sha256}) in {places}, and the pin names no commit to "
+            "download it from (it was pinned from a local file): put the document there or set STRIPE_SPEC_DIRS"
+        )
     try:
         with urllib.request.urlopen(pin.url, timeout=60) as response:  # noqa: S310 - fixed https URL
             return response.read()

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import jinja2
 
+from codegen.events import constants
 from codegen.ir import Api, ModelModule, Operation, Service
 from codegen.models import GenerationError
+from codegen.reference import REFERENCE, render_reference
 
 PACKAGE = "stripe_connect_generated"
 TEMPLATES = Path(__file__).parent / "templates"
@@ -18,20 +20,23 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
+    "AnyObject": "stripe_connect._models",
+    "EventType": "stripe_connect_generated.events",
     "Expandable": "stripe_connect._models",
     "OpenEnum": "stripe_connect._models",
     "Polymorphic": "stripe_connect._models",
+    "StripeModel": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
 }
 _PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
 
 
-def used_names(texts: list[str], helpers: dict[str, str]) -> dict[str, list[str]]:
-    """{module: [names]} of the helpers that occur as words in `texts`."""
-    words = set(re.findall(r"\b\w+\b", " ".join(texts)))
+def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...] = ()) -> dict[str, list[str]]:
+    """{module: [names]} of the helpers that occur as words in `texts` (plus `always`), stdlib modules first."""
+    words = set(re.findall(r"\b\w+\b", " ".join(texts))) | set(always)
     by_module: dict[str, list[str]] = {}
-    for name, module in sorted(helpers.items()):
+    for name, module in sorted(helpers.items(), key=lambda item: (item[1].startswith("stripe_connect"), item)):
         if name in words:
             by_module.setdefault(module, []).append(name)
     return by_module
@@ -101,6 +106,9 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "__init__.py")] = env.get_template("package_init.py.j2").render(api=api)
     files[str(root / "py.typed")] = ""
     files[str(root / "client.py")] = env.get_template("client.py.j2").render(api=api)
+    files[str(root / "events.py")] = env.get_template("events.py.j2").render(
+        api=api, event_constants=constants(api.event_types)
+    )
     for model in api.models:
         files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name)
     files[str(root / "models" / "__init__.py")] = env.get_template("models_init.py.j2").render(
@@ -116,6 +124,7 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "params" / "__init__.py")] = env.get_template("params_init.py.j2").render(
         services=[s for s in api.services if any(op.typed_dicts for op in s.operations)]
     )
+    files[REFERENCE] = render_reference(env, api)  # beside the package: documentation, not code
     return files
 
 
@@ -133,7 +142,8 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
     types = [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
     deps = sorted((models_by_name[d].module, d) for d in model.deps)
-    return env.get_template("model.py.j2").render(model=model, helpers=used_names(types, _MODEL_HELPERS), deps=deps)
+    helpers = used_names(types, _MODEL_HELPERS, always=() if model.alias else ("StripeModel",))
+    return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps)
 
 
 def _render_service(template: jinja2.Template, service: Service) -> str:

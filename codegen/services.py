@@ -49,6 +49,20 @@ def read_overrides(path: Path) -> list[Override]:
     return overrides
 
 
+def read_host_overrides(path: Path) -> dict[str, str]:
+    """`[[host]]` entries: operations served by another host than the spec says ("GET /v1/..." -> "files")."""
+    data = tomllib.loads(path.read_text()) if path.exists() else {}
+    hosts: dict[str, str] = {}
+    for entry in data.get("host", []):
+        operation, base, reason = entry["operation"], entry["base"], entry.get("reason", "")
+        if not reason.strip():
+            raise GenerationError(f"host override of {operation} has no reason")
+        if base not in ("api", "files", "connect"):
+            raise GenerationError(f"host override of {operation}: unknown base {base!r}")
+        hosts[operation] = base
+    return hosts
+
+
 def apply_overrides(names: dict[tuple[str, str], OperationName], overrides: list[Override]) -> None:
     for o in overrides:
         verb, _, path = o.operation.partition(" ")
@@ -68,11 +82,28 @@ def final_names(spec: Mapping[str, Any], overrides: list[Override]) -> dict[tupl
 
 
 class ServiceBuilder:
-    def __init__(self, spec: Mapping[str, Any], models: ModelBuilder, overrides: list[Override]) -> None:
+    def __init__(
+        self,
+        spec: Mapping[str, Any],
+        models: ModelBuilder,
+        overrides: list[Override],
+        hosts: Mapping[str, str] | None = None,
+    ) -> None:
         self.spec = spec
         self.models = models
         self.names, self.shapes = name_operations(spec)
         apply_overrides(self.names, overrides)
+        self.hosts = dict(hosts or {})
+        self._check_hosts()
+
+    def _check_hosts(self) -> None:
+        for operation, base in self.hosts.items():
+            verb, _, path = operation.partition(" ")
+            op = self.spec["paths"].get(path, {}).get(verb.lower())
+            if op is None:
+                raise GenerationError(f"stale host override: {operation} is not in the spec (spec/overrides.toml)")
+            if _spec_base(op) == base:
+                raise GenerationError(f"stale host override: the spec already serves {operation} from {base!r}")
 
     def build(self) -> Service:
         root = Service((), "", "", "")
@@ -145,7 +176,6 @@ class ServiceBuilder:
         params.sort(key=lambda p: (not p.required, p.name))
         self._check_params(f"{verb.upper()} {path}", path_params + params)
         returns, item, kind, deps = self._response(path, verb, op)
-        servers = op.get("servers", [])
         return Operation(
             verb=verb,
             path=path,
@@ -157,7 +187,7 @@ class ServiceBuilder:
             returns=returns,
             kind=kind,
             item=item,
-            base="files" if servers and "files." in servers[0]["url"] else "api",
+            base=self.hosts.get(f"{verb.upper()} {path}") or _spec_base(op),
             multipart=multipart,
             deprecated=bool(op.get("deprecated")),
             model_deps=deps,
@@ -176,7 +206,7 @@ class ServiceBuilder:
                 raise GenerationError(f"{where}: parameter {p.name!r} appears twice")
             seen.add(p.name)
 
-    def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, str, set[str]]:
+    def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, set[str]]:
         """(annotation, item annotation, kind, model names) of the 200 response."""
         content = op["responses"]["200"]["content"]
         if "application/json" not in content:
@@ -228,3 +258,9 @@ class ServiceBuilder:
 def _snake(stem: str) -> str:
     out = "".join(f"_{c.lower()}" if c.isupper() else c for c in stem)
     return out.lstrip("_")
+
+
+def _spec_base(op: Mapping[str, Any]) -> str:
+    """The host an operation's `servers` entry names ("files" for files.stripe.com), else the API's."""
+    servers = op.get("servers", [])
+    return "files" if servers and "files." in servers[0]["url"] else "api"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from stripe_connect._models import StripeModel, StripeObject
     from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._service import AsyncStripeService, StripeService
+    from stripe_connect.events import EventType
     from stripe_connect.oauth import OAuth, OAuthDeauthorization, OAuthToken
     from stripe_connect.oauth_errors import (
         InvalidClientError,
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
         ReplayedStateError,
         UsedStateStore,
     )
+    from stripe_connect.webhooks import Webhooks
 
 __version__ = VERSION
 
@@ -91,6 +93,8 @@ _EXPORTS = {
     "ReplayedStateError": "stripe_connect.oauth_state",
     "UsedStateStore": "stripe_connect.oauth_state",
     "InMemoryUsedStateStore": "stripe_connect.oauth_state",
+    "EventType": "stripe_connect_generated.events",
+    "Webhooks": "stripe_connect.webhooks",
 }
 
 __all__ = [
@@ -106,6 +110,7 @@ __all__ = [
     "BaseStripeClient",
     "CardError",
     "ClientOptions",
+    "EventType",
     "ExpiredStateError",
     "IdempotencyError",
     "InMemoryUsedStateStore",
@@ -136,6 +141,7 @@ __all__ = [
     "UnsupportedGrantTypeError",
     "UnsupportedResponseTypeError",
     "UsedStateStore",
+    "Webhooks",
     "__version__",
 ]
 

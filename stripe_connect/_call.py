@@ -9,13 +9,14 @@ import logging
 import os
 import platform
 import time
+import types
 import uuid
 from collections.abc import Mapping
-from typing import IO, Any
+from typing import IO, Annotated, Any, Union, get_args, get_origin
 
 import httpx
 
-from stripe_connect._encoding import encode_body, encode_query, flatten
+from stripe_connect._encoding import flatten, urlencode
 from stripe_connect._errors import (
     APIConnectionError,
     APIError,
@@ -24,7 +25,8 @@ from stripe_connect._errors import (
     parse_json_body,
 )
 from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
-from stripe_connect._retry import retry_delay, should_retry_status
+from stripe_connect._redact import redact, redact_pairs
+from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
 from stripe_connect._version import VERSION
 
 logger = logging.getLogger("stripe_connect")
@@ -67,7 +69,15 @@ def _upload(name: str, value: Any) -> tuple[tuple[str, Any], IO[bytes] | None]:
         handle = open(os.fspath(value), "rb")  # noqa: SIM115 - closed by Call.close()  # pyright: ignore[reportUnknownArgumentType]
         return (os.path.basename(handle.name), handle), handle
     if hasattr(value, "read"):
-        return (os.path.basename(str(getattr(value, "name", name))), value), None
+        filename = os.path.basename(str(getattr(value, "name", name)))
+        seekable = getattr(value, "seekable", None)
+        if callable(seekable) and seekable():
+            return (filename, value), None  # streamed; httpx rewinds it for every attempt
+        # A pipe or a network stream cannot be rewound: read it once, so that a retry sends it whole again.
+        content = value.read()
+        if not isinstance(content, bytes):
+            raise TypeError(f"parameter {name!r}: the file must be opened in binary mode ('rb')")
+        return (filename, content), None
     raise TypeError(f"parameter {name!r}: expected bytes, a binary file object or a path, got {type(value).__name__}")
 
 
@@ -87,9 +97,10 @@ class Call:
         multipart: bool = False,
     ) -> None:
         check_request_options(request_options)
-        if not path.startswith("/"):
-            raise ValueError(f"path must be relative to the API base and start with '/', got {path!r}")
+        _check_path(path)
         self.method = method.upper()
+        if self.method not in ("GET", "POST", "DELETE"):
+            raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
         self.path = path
         self.response = response
         self.retries = 0
@@ -98,7 +109,11 @@ class Call:
         self._secret = str(request_options.get("api_key", options.api_key) or "")
         self._opened: list[IO[bytes]] = []
         self._started = time.monotonic()
-        self.request = self._build(options, params or {}, request_options, base, multipart)
+        try:
+            self.request = self._build(options, params or {}, request_options, base, multipart)
+        except BaseException:
+            self.close()  # a bad param after a file param: nothing is sent, nothing stays open
+            raise
         self.request.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
 
     def _build(
@@ -107,7 +122,9 @@ class Call:
         headers = _headers(options, self.method, ro)
         url = options.base_url(base) + self.path
         if self.method in ("GET", "DELETE"):
-            query = encode_query(params)
+            pairs = flatten(params, query=True)
+            self._log_params(pairs)
+            query = urlencode(pairs)
             return httpx.Request(self.method, f"{url}?{query}" if query else url, headers=headers)
         if multipart:
             files: dict[str, tuple[str, Any]] = {}
@@ -121,9 +138,24 @@ class Call:
                         self._opened.append(opened)
                 else:
                     data.update(flatten({key: value}))
+            if not files:
+                # Multipart exists to upload a file; without one, a wrong-typed file went out as text.
+                given = ", ".join(f"{k}: {type(v).__name__}" for k, v in params.items() if v is not None)
+                raise TypeError(
+                    f"{self.description} uploads a file: pass bytes, a binary file object or a path "
+                    f"(pathlib.Path); got {given}"
+                )
+            self._log_params([*data.items(), *((k, f"<file {name}>") for k, (name, _) in files.items())])
             return httpx.Request(self.method, url, headers=headers, data=data, files=files)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
-        return httpx.Request(self.method, url, headers=headers, content=encode_body(params).encode())
+        pairs = flatten(params)
+        self._log_params(pairs)
+        return httpx.Request(self.method, url, headers=headers, content=urlencode(pairs).encode())
+
+    def _log_params(self, pairs: list[tuple[str, str]]) -> None:
+        # Bodies are for debugging only, and even then never with the secrets they may carry.
+        if pairs and logger.isEnabledFor(logging.DEBUG):
+            logger.debug("%s params: %s", self.description, redact_pairs(pairs, (self._secret,)))
 
     @property
     def description(self) -> str:
@@ -138,14 +170,16 @@ class Call:
             return None
         return self._next_delay(response.headers)
 
-    def retry_after_error(self, error: httpx.TransportError) -> float:
-        """Seconds to wait before retrying a request that failed in transit; raises when out of retries."""
+    def retry_after_error(self, error: httpx.RequestError) -> float:
+        """Seconds to wait before retrying a request that failed in transit; raises when it may not be retried."""
         logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
-        if self.retries >= self.max_retries:
+        if self.retries >= self.max_retries or not should_retry_error(error):
             self.close()
             kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
+            detail = redact(str(error), (self._secret,))
             raise APIConnectionError(
                 f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
+                + (f" ({detail})" if detail else "")
             ) from error
         return self._next_delay({})
 
@@ -173,8 +207,9 @@ class Call:
         except ValidationError as exc:
             problem = exc.errors(include_input=False, include_url=False)[0]
             where = ".".join(str(p) for p in problem["loc"]) or "body"
+            expected = "JSON" if self.response is Any else f"a valid {_type_name(self.response)}"
             raise APIError(
-                f"{self.description} returned a body that is not a valid {_type_name(self.response)} "
+                f"{self.description} returned a body that is not {expected} "
                 f"(HTTP {response.status_code}): {where}: {problem['msg']}",
                 http_status=response.status_code,
                 request_id=response.headers.get("request-id"),
@@ -198,5 +233,19 @@ class Call:
         )
 
 
+def _check_path(path: str) -> None:
+    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it)."""
+    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
+    if any(c in path for c in "?# ") or not path.isprintable():
+        raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
+
+
 def _type_name(tp: Any) -> str:
+    """`Customer | DeletedCustomer` for `Polymorphic[Customer | DeletedCustomer]`, as a user reads the type."""
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        return _type_name(args[0])
+    if origin is Union or origin is types.UnionType:
+        return " | ".join(_type_name(arg) for arg in args)
     return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from stripe_connect.oauth import AsyncOAuthService, OAuthService
+    from stripe_connect.webhooks import Webhooks
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
@@ -129,6 +130,13 @@ class _ClientBase(Generic[H]):
         clone.__dict__.update(self._shared_state())
         clone._options = dataclasses.replace(self._options, **changes)
         return clone
+
+    @property
+    def webhooks(self) -> Webhooks:
+        """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
+        from stripe_connect.webhooks import Webhooks
+
+        return Webhooks()
 
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
@@ -230,18 +238,21 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
         call = self._call(method, path, params, response, options, base, multipart)
         http = self._pool.get()
-        while True:
-            try:
-                reply = http.send(call.request)
-            except httpx.TransportError as exc:
-                self._sleep(call.retry_after_error(exc))
-                continue
-            delay = call.retry_after_response(reply)
-            if delay is None:
-                result = call.finish(reply)
-                self._attach(result, call, params, options)
-                return result
-            self._sleep(delay)
+        try:
+            while True:
+                try:
+                    reply = http.send(call.request)
+                except httpx.RequestError as exc:
+                    self._sleep(call.retry_after_error(exc))
+                    continue
+                delay = call.retry_after_response(reply)
+                if delay is None:
+                    result = call.finish(reply)
+                    self._attach(result, call, params, options)
+                    return result
+                self._sleep(delay)
+        finally:
+            call.close()  # files opened for an upload, however the call ended
 
     def raw_request(
         self,
@@ -323,18 +334,21 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
         call = self._call(method, path, params, response, options, base, multipart)
         http = self._pool.get()
-        while True:
-            try:
-                reply = await http.send(call.request)
-            except httpx.TransportError as exc:
-                await self._wait(call.retry_after_error(exc))
-                continue
-            delay = call.retry_after_response(reply)
-            if delay is None:
-                result = call.finish(reply)
-                self._attach(result, call, params, options)
-                return result
-            await self._wait(delay)
+        try:
+            while True:
+                try:
+                    reply = await http.send(call.request)
+                except httpx.RequestError as exc:
+                    await self._wait(call.retry_after_error(exc))
+                    continue
+                delay = call.retry_after_response(reply)
+                if delay is None:
+                    result = call.finish(reply)
+                    self._attach(result, call, params, options)
+                    return result
+                await self._wait(delay)
+        finally:
+            call.close()  # files opened for an upload, however the call ended
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:

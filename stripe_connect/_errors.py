@@ -8,6 +8,8 @@ from typing import Any, cast
 
 import httpx
 
+from stripe_connect._redact import redact as redact_text
+
 
 class StripeError(Exception):
     """Base of every error this library raises for a Stripe call.
@@ -99,24 +101,25 @@ class SignatureVerificationError(StripeError):
         self.sig_header = sig_header
 
 
-def _error_class(status: int, error_type: str | None) -> type[StripeError]:
+def _error_class(status: int, error: Mapping[str, Any]) -> type[StripeError]:
+    """The class for an error body, as Stripe's SDKs choose it: by status, refined by `type` and `code`."""
+    error_type = error.get("type")
     if error_type == "idempotency_error":
         return IdempotencyError
+    if status == 429 or (status == 400 and error.get("code") == "rate_limit"):
+        return RateLimitError
     if status in (400, 404):
         return InvalidRequestError
-    return {
-        401: AuthenticationError,
-        402: CardError,
-        403: PermissionError,
-        429: RateLimitError,
-    }.get(status, CardError if error_type == "card_error" else APIError)
+    if status == 402 or error_type == "card_error":
+        return CardError
+    return {401: AuthenticationError, 403: PermissionError}.get(status, APIError)
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
     return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
 
 
-def parse_json_body(content: bytes) -> Any:
+def parse_json_body(content: bytes | str) -> Any:
     """The JSON value of a body, or None when it is not JSON."""
     try:
         return json.loads(content) if content else None
@@ -125,34 +128,38 @@ def parse_json_body(content: bytes) -> Any:
 
 
 def error_from_response(response: httpx.Response, redact: tuple[str, ...] = ()) -> StripeError:
-    """The exception for an error response, whatever its body holds (JSON error, HTML page, nothing)."""
-    body = parse_json_body(response.content)
+    """The exception for an error response, whatever its body holds (JSON error, HTML page, nothing).
+
+    The secrets the call used, and anything shaped like a secret, are masked in the message and the
+    parsed body: a server may echo a key back ("Invalid API Key provided: sk_live_...").
+    """
+    text = redact_text(response.content.decode("utf-8", errors="replace"), redact)
+    body = parse_json_body(text)
     error = _as_dict(_as_dict(body).get("error"))
     request_id = response.headers.get("request-id")
     status = response.status_code
     if error:
         message = str(error.get("message") or f"Stripe returned an error of type {error.get('type')!r}")
+        cls = _error_class(status, error)
     elif body is None:
         kind = "an empty body" if not response.content else "a body that is not JSON"
         message = f"Stripe returned HTTP {status} with {kind}"
+        cls = APIError
     else:
         message = f"Stripe returned HTTP {status} without an error object"
-    for secret in redact:
-        if secret:
-            message = message.replace(secret, "[REDACTED]")
-    cls = (
-        _error_class(status, error.get("type"))
-        if error
-        else (APIError if status >= 500 or body is None else _error_class(status, None))
-    )
+        cls = APIError if status >= 500 else _error_class(status, {})
     return cls(
         message,
         http_status=status,
-        code=error.get("code"),
-        param=error.get("param"),
-        decline_code=error.get("decline_code"),
-        doc_url=error.get("doc_url"),
+        code=_text(error.get("code")),
+        param=_text(error.get("param")),
+        decline_code=_text(error.get("decline_code")),
+        doc_url=_text(error.get("doc_url")),
         request_id=request_id,
         body=body,
         headers=dict(response.headers),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

@@ -7,7 +7,8 @@ resolves by the `object` field, falling back to `StripeObject` for types this SD
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from collections.abc import Callable, Collection
 from typing import Annotated, Any, TypeVar, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
@@ -51,20 +52,35 @@ def _object_tag(model: type[BaseModel]) -> str:
     values = get_args(field.annotation) if field is not None else ()
     if len(values) != 1 or not isinstance(values[0], str):
         raise TypeError(f"{model.__name__} has no single `object` value to be told apart by")
-    return f"deleted:{values[0]}" if "deleted" in model.model_fields else values[0]
+    # A deleted object's model says so with `deleted: Literal[True]`; a mere `deleted: bool` flag (apps.secret)
+    # belongs to the live object.
+    deleted = model.model_fields.get("deleted")
+    return f"deleted:{values[0]}" if deleted is not None and get_args(deleted.annotation) == (True,) else values[0]
+
+
+def object_tag_of(value: Any) -> str:
+    """The registry key of a Stripe object (a dict or a model): its `object`, prefixed `deleted:` when deleted."""
+    if isinstance(value, dict):
+        fields = cast("dict[str, Any]", value)
+        obj, deleted = fields.get("object"), fields.get("deleted") is True
+    else:
+        obj, deleted = getattr(value, "object", None), getattr(value, "deleted", None) is True
+    return f"deleted:{obj}" if deleted else str(obj)
+
+
+def known_tag(tag: str, tags: Collection[str]) -> str | None:
+    """`tag` if known; a deleted object of a type without a Deleted model is its live type (apps.secret)."""
+    if tag in tags:
+        return tag
+    live = tag.removeprefix("deleted:")
+    return live if live in tags else None
 
 
 def _discriminator(tags: frozenset[str]) -> Callable[[Any], str]:
     def object_type(value: Any) -> str:
         if isinstance(value, str):
             return _ID_TAG
-        if isinstance(value, dict):
-            fields = cast("dict[str, Any]", value)
-            obj, deleted = fields.get("object"), fields.get("deleted") is True
-        else:
-            obj, deleted = getattr(value, "object", None), getattr(value, "deleted", None) is True
-        tag = f"deleted:{obj}" if deleted else str(obj)
-        return tag if tag in tags else _UNKNOWN_TAG
+        return known_tag(object_tag_of(value), tags) or _UNKNOWN_TAG
 
     return object_type
 
@@ -100,3 +116,37 @@ Expandable = Annotated[str | T, _OBJECT_UNION]
 
 Polymorphic = Annotated[T, _OBJECT_UNION]
 """One of several object types, chosen by the `object` field; unknown types become `StripeObject`."""
+
+
+def _any_object(value: Any) -> Any:
+    if isinstance(value, StripeModel):
+        return value
+    if not isinstance(value, dict):
+        raise ValueError("expected a Stripe object (a JSON object with an `object` field)")
+    # The generated registry is looked up when a value arrives, not when the field's validator is built:
+    # a validator over every model would cost seconds for one field.
+    registry = importlib.import_module("stripe_connect_generated.models")
+    object_types: dict[str, str] = registry.OBJECT_TYPES
+    tag = known_tag(object_tag_of(value), object_types)
+    name = object_types[tag] if tag is not None else None
+    model: type[StripeModel] = getattr(registry, name) if name is not None else StripeObject
+    return model.model_validate(value)
+
+
+class _ByObjectType:
+    """Validates any Stripe object into the model its `object` field names (`StripeObject` when unknown)."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(_any_object)
+
+    def __hash__(self) -> int:
+        return hash(_ByObjectType)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _ByObjectType)
+
+
+AnyObject = Annotated[StripeModel, _ByObjectType()]
+"""Any API object (an event's `data.object`): statically a `StripeModel`, at runtime the model its `object` field
+names — `Charge` for `"charge"`, `DeletedCustomer` for a deleted customer — or `StripeObject` for types this SDK
+does not know. Narrow it with `isinstance`."""

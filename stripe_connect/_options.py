@@ -97,3 +97,11 @@ def check_request_options(options: Mapping[str, object]) -> None:
     key = options.get("api_key")
     if "api_key" in options and (not isinstance(key, str) or not key.strip()):
         raise ValueError("api_key must be a non-empty string")
+    retries = options.get("max_retries", 0)
+    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
+        raise ValueError(f"max_retries must be a non-negative integer, got {retries!r}")
+    timeout = options.get("timeout", 1.0)
+    if not isinstance(timeout, httpx.Timeout) and (
+        not isinstance(timeout, int | float) or isinstance(timeout, bool) or not timeout > 0
+    ):
+        raise ValueError(f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}")

@@ -32,20 +32,28 @@ class PageSource:
     page_type: Any
 
     def fetch(self, cursor: Mapping[str, Any]) -> Any:
+        return self._sync_client().request(
+            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
+        )
+
+    async def fetch_async(self, cursor: Mapping[str, Any]) -> Any:
+        return await self._async_client().request(
+            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
+        )
+
+    def _sync_client(self) -> BaseStripeClient:
         from stripe_connect._client import BaseStripeClient
 
         if not isinstance(self.client, BaseStripeClient):
             raise TypeError("this page came from an AsyncStripeClient: use `async for` with auto_paging_iter_async()")
-        return self.client.request("get", self.path, {**self.params, **cursor}, self.page_type, self.request_options)
+        return self.client
 
-    async def fetch_async(self, cursor: Mapping[str, Any]) -> Any:
+    def _async_client(self) -> BaseAsyncStripeClient:
         from stripe_connect._client import BaseAsyncStripeClient
 
         if not isinstance(self.client, BaseAsyncStripeClient):
             raise TypeError("this page came from a StripeClient: iterate it with auto_paging_iter()")
-        return await self.client.request(
-            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
-        )
+        return self.client
 
 
 class _Page(StripeModel, Generic[T]):
@@ -70,6 +78,7 @@ class _Page(StripeModel, Generic[T]):
     def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the pages after it, fetching them as needed."""
         source = self._attached_source()
+        source._sync_client()  # pyright: ignore[reportPrivateUsage] - fail before the first item, not after a page
         page: _Page[T] = self
         while True:
             yield from page._items()
@@ -81,6 +90,7 @@ class _Page(StripeModel, Generic[T]):
     async def auto_paging_iter_async(self) -> AsyncIterator[T]:
         """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
         source = self._attached_source()
+        source._async_client()  # pyright: ignore[reportPrivateUsage] - fail before the first item, not after a page
         page: _Page[T] = self
         while True:
             for item in page._items():
@@ -105,8 +115,9 @@ class ListObject(_Page[T]):
     url: str | None = None
 
     def _backward(self) -> bool:
+        # Generated methods pass every param, unset ones as None.
         params: Mapping[str, Any] = self._source.params if self._source is not None else {}
-        return "ending_before" in params and "starting_after" not in params
+        return params.get("ending_before") is not None and params.get("starting_after") is None
 
     def _items(self) -> list[T]:
         return self.data[::-1] if self._backward() else self.data

@@ -13,6 +13,7 @@ from codegen.load import load_spec
 from codegen.pin import MATERIALIZED, materialize
 from stripe_connect import StripeClient
 from stripe_connect.testing import SteadyServer
+from tests.fault_server import FaultServer
 
 API_KEY = "sk_test_51HqLyjWDarjtT1zdp7dcXNNsqp4aQFkqB3c4ZGGi9aszm0r1Fs9GBfNxRBEX2vwFK9PU6d2NYyeiZJeMcOsk3Sn4007rbYiSjB"
 
@@ -68,3 +69,10 @@ def steady_client(steady: SteadyServer, steady_log: SteadyLog) -> Iterator[Strip
     client = StripeClient(API_KEY, api_base=steady.url, files_base=steady.url, max_retries=0, http_client=http)
     yield client
     http.close()
+
+
+@pytest.fixture
+def fault() -> Iterator[FaultServer]:
+    """A scripted HTTP server on 127.0.0.1 for retries, faults, paging and errors (see tests/fault_server.py)."""
+    with FaultServer() as server:
+        yield server

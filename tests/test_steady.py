@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import io
+from pathlib import Path
 
 from stripe_connect import ListObject, SearchResult, StripeClient, models
 from stripe_connect.models import (
@@ -20,6 +21,7 @@ from stripe_connect.models import (
     File,
     Invoice,
     PaymentIntent,
+    Source,
     Subscription,
     TaxSettings,
 )
@@ -35,13 +37,27 @@ def test_retrieve_with_expand(steady_client: StripeClient, steady_log: SteadyLog
 
 def test_list_with_filters_and_nested_expand(steady_client: StripeClient, steady_log: SteadyLog) -> None:
     page = steady_client.customers.list(
-        limit=3, created={"gt": 1_600_000_000, "lte": 1_700_000_000}, expand=["data.default_source"]
+        limit=3,
+        created={"gt": 1_600_000_000, "lte": 1_700_000_000},
+        expand=["data.default_source", "data.test_clock"],
+        stripe_account="acct_123",
     )
     steady_log.assert_valid("/v1/customers")
     assert isinstance(page, ListObject)
     assert all(isinstance(c, Customer) for c in page.data)
+    for customer in page.data:  # an expandable field is an id or the model it expands to
+        assert customer.default_source is None or isinstance(customer.default_source, str | BankAccount | Card | Source)
     query = steady_log.last.request.url.params
     assert query["created[gt]"] == "1600000000" and query["limit"] == "3"
+    assert query.get_list("expand[]") == ["data.default_source", "data.test_clock"]
+    assert steady_log.last.request.headers["stripe-account"] == "acct_123"
+
+
+def test_list_under_a_resource_with_nested_expand(steady_client: StripeClient, steady_log: SteadyLog) -> None:
+    page = steady_client.quotes.list_line_items("qt_123", limit=2, expand=["data.price.product", "data.discounts"])
+    steady_log.assert_valid("/v1/quotes/{quote}/line_items")
+    assert isinstance(page, ListObject)
+    assert steady_log.last.request.url.params.get_list("expand[]") == ["data.price.product", "data.discounts"]
 
 
 def test_search(steady_client: StripeClient, steady_log: SteadyLog) -> None:
@@ -58,7 +74,7 @@ def test_create_with_nested_params(steady_client: StripeClient, steady_log: Stea
         invoice_settings={"custom_fields": [{"name": "PO", "value": "42"}], "footer": "Thanks"},
         metadata={"tenant": "t_1", "note": ""},
         preferred_locales=["en", "fr"],
-        tax={"validate_location": "deferred"},
+        tax={"ip_address": "203.0.113.7"},
         expand=["tax"],
     )
     steady_log.assert_valid("/v1/customers")
@@ -146,6 +162,22 @@ def test_file_upload_goes_multipart(steady_client: StripeClient, steady_log: Ste
     steady_log.assert_valid("/v1/files")
     assert isinstance(uploaded, File)
     assert steady_log.last.request.headers["content-type"].startswith("multipart/form-data")
+
+
+def test_file_upload_from_a_path(steady_client: StripeClient, steady_log: SteadyLog, tmp_path: Path) -> None:
+    scan = tmp_path / "passport.png"
+    scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64)
+    uploaded = steady_client.files.create(
+        file=scan,
+        purpose="identity_document",
+        file_link_data={"create": True, "expires_at": 1_900_000_000, "metadata": {"person": "p_1"}},
+        expand=["links"],
+        stripe_account="acct_123",
+    )
+    steady_log.assert_valid("/v1/files")
+    assert isinstance(uploaded, File)
+    request = steady_log.last.request
+    assert request.headers["stripe-account"] == "acct_123"
 
 
 def test_binary_response(steady_client: StripeClient, steady_log: SteadyLog) -> None:

@@ -1,0 +1,203 @@
+"""Webhooks: verify the `Stripe-Signature` of an incoming event, then parse it into a typed `Event`.
+
+    event = client.webhooks.construct_event(request.body, request.headers["Stripe-Signature"], endpoint_secret)
+    if event.type == "charge.succeeded":
+        charge = event.data.object          # a `Charge`, chosen by its `object` field
+    event.account                            # the connected account, for Connect webhooks
+
+Stripe signs `"{t}.{raw body}"` with HMAC-SHA256 and the endpoint's secret, and sends
+`Stripe-Signature: t=<unix time>,v1=<hex>[,v1=<hex>...]` (several `v1` while a secret is being rolled).
+Pass the raw body exactly as received: a re-serialized JSON body does not verify.
+
+Timestamps: a header more than `tolerance` seconds old is rejected (a replay), and so is one more than
+`tolerance` seconds in the future. Stripe's own libraries check only the past; a future timestamp within the
+window is clock skew, beyond it a clock that is badly wrong on one side or a header made to be replayed later,
+and neither should pass silently. `tolerance=None` turns the time check off (replaying stored events).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from stripe_connect._errors import SignatureVerificationError
+
+if TYPE_CHECKING:
+    from stripe_connect_generated.models import Event
+
+DEFAULT_TOLERANCE = 300
+"""Seconds a signature stays valid either side of now."""
+
+SCHEME = "v1"
+
+
+def compute_signature(payload: bytes | str, secret: str, timestamp: int) -> str:
+    """The hex `v1` signature of `payload` signed at `timestamp` with the endpoint `secret`."""
+    signed = str(timestamp).encode() + b"." + _as_bytes(payload)
+    return hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
+
+
+def _as_bytes(payload: bytes | str) -> bytes:
+    return payload.encode("utf-8") if isinstance(payload, str) else payload
+
+
+def _parse_header(sig_header: str) -> tuple[int, list[str]]:
+    """(timestamp, v1 signatures) of a `Stripe-Signature` header; other schemes (v0) are ignored."""
+    timestamps: list[str] = []
+    signatures: list[str] = []
+    schemes: list[str] = []
+    for element in sig_header.split(","):
+        element = element.strip()
+        if not element:
+            continue
+        key, sep, value = element.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key:
+            raise SignatureVerificationError(
+                f"Stripe-Signature header is garbled: {element[:40]!r} is not a key=value pair "
+                "(expected `t=<timestamp>,v1=<signature>`)",
+                sig_header,
+            )
+        if key == "t":
+            timestamps.append(value)
+        elif key == SCHEME:
+            signatures.append(value)
+        else:
+            schemes.append(key)
+    if not timestamps:
+        raise SignatureVerificationError("Stripe-Signature header has no timestamp (`t=...`)", sig_header)
+    if len(timestamps) > 1:
+        raise SignatureVerificationError("Stripe-Signature header has more than one timestamp (`t=...`)", sig_header)
+    if not timestamps[0].isascii() or not timestamps[0].isdigit():
+        raise SignatureVerificationError(
+            f"Stripe-Signature header has a non-numeric timestamp {timestamps[0][:20]!r} (expected Unix seconds)",
+            sig_header,
+        )
+    if not signatures:
+        found = f" (it has only: {', '.join(sorted(set(schemes)))})" if schemes else ""
+        raise SignatureVerificationError(
+            f"Stripe-Signature header has no {SCHEME} signature{found}; this library verifies {SCHEME} only",
+            sig_header,
+        )
+    return int(timestamps[0]), signatures
+
+
+def verify_header(
+    payload: bytes | str,
+    sig_header: str | None,
+    secret: str,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    *,
+    now: Callable[[], float] = time.time,
+) -> int:
+    """Check that `sig_header` signs `payload` with `secret`, recently; return its timestamp.
+
+    Raises `SignatureVerificationError` saying why not: no header, a garbled one, no timestamp, a
+    non-numeric timestamp, no v1 signature, no signature matching (wrong secret or altered body), or a
+    timestamp outside `tolerance` seconds of `now()` either way.
+    """
+    if tolerance is not None and tolerance < 0:
+        raise ValueError(f"tolerance must be None or >= 0 seconds, got {tolerance}")
+    if not secret:
+        raise ValueError("the endpoint secret is empty: pass the webhook endpoint's signing secret (whsec_...)")
+    if sig_header is None or not sig_header.strip():
+        raise SignatureVerificationError("No Stripe-Signature header (was this request sent by Stripe?)", sig_header)
+    timestamp, signatures = _parse_header(sig_header)
+    expected = compute_signature(payload, secret, timestamp)
+    # Compare with every signature (no early exit): which one matched reveals nothing through timing.
+    matches = [hmac.compare_digest(expected.encode(), s.encode("utf-8", "replace")) for s in signatures]
+    if not any(matches):
+        raise SignatureVerificationError(
+            f"No {SCHEME} signature in the Stripe-Signature header matches the payload ({len(signatures)} tried): "
+            "the endpoint secret is wrong, or the body was altered (verify the raw body as received)",
+            sig_header,
+        )
+    if tolerance is not None:
+        age = int(now()) - timestamp  # integers: an absurdly large signed timestamp must not overflow a float
+        if age > tolerance:
+            raise SignatureVerificationError(
+                f"Timestamp outside the tolerance zone: signed {age} s ago, tolerance {tolerance:g} s "
+                "(a replayed or long-delayed delivery)",
+                sig_header,
+            )
+        if -age > tolerance:
+            raise SignatureVerificationError(
+                f"Timestamp outside the tolerance zone: signed {-age} s in the future, tolerance {tolerance:g} s "
+                "(check this server's clock)",
+                sig_header,
+            )
+    return timestamp
+
+
+def parse_event(payload: bytes | str) -> Event:
+    """An `Event` from a (verified) payload; `data.object` becomes the model its `object` names.
+
+    Raises `ValueError` when the payload is not JSON or not an event (pydantic's `ValidationError` is one).
+    """
+    from stripe_connect_generated.models import Event
+
+    from stripe_connect._adapters import adapter_for
+
+    try:
+        data: Any = json.loads(payload)
+    except ValueError as exc:
+        raise ValueError(f"the webhook payload is not JSON: {exc}") from None
+    if not isinstance(data, dict) or data.get("object") != "event":  # pyright: ignore[reportUnknownMemberType]
+        raise ValueError('the webhook payload is not a Stripe event (a JSON object with `object: "event"`)')
+    event: Event = adapter_for(Event).validate_python(data)
+    return event
+
+
+def construct_event(
+    payload: bytes | str,
+    sig_header: str | None,
+    secret: str,
+    tolerance: float | None = DEFAULT_TOLERANCE,
+    *,
+    now: Callable[[], float] = time.time,
+) -> Event:
+    """Verify a webhook delivery and return its `Event` (see the module doc for what is checked).
+
+    Args:
+        payload: the request body exactly as received (bytes, or text decoded from UTF-8).
+        sig_header: the `Stripe-Signature` request header (None when absent).
+        secret: the webhook endpoint's signing secret (`whsec_...`).
+        tolerance: seconds the signature's timestamp may differ from now, either way; None skips the check.
+        now: the clock (tests pass a fixed one).
+    """
+    verify_header(payload, sig_header, secret, tolerance, now=now)
+    return parse_event(payload)
+
+
+class Webhooks:
+    """`client.webhooks`: verifying and parsing the events Stripe posts to your endpoints."""
+
+    __slots__ = ()
+
+    def construct_event(
+        self,
+        payload: bytes | str,
+        sig_header: str | None,
+        secret: str,
+        tolerance: float | None = DEFAULT_TOLERANCE,
+        *,
+        now: Callable[[], float] = time.time,
+    ) -> Event:
+        """Verify a webhook delivery and return its `Event`; see `stripe_connect.webhooks.construct_event`."""
+        return construct_event(payload, sig_header, secret, tolerance, now=now)
+
+    def verify_header(
+        self,
+        payload: bytes | str,
+        sig_header: str | None,
+        secret: str,
+        tolerance: float | None = DEFAULT_TOLERANCE,
+        *,
+        now: Callable[[], float] = time.time,
+    ) -> int:
+        """Check a `Stripe-Signature` without parsing the payload; returns the signed timestamp."""
+        return verify_header(payload, sig_header, secret, tolerance, now=now)
