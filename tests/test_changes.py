@@ -23,7 +23,7 @@ from codegen.generate import build_api, generate
 from codegen.identifiers import camel
 from codegen.ir import Api
 from codegen.load import load_spec
-from codegen.pin import MATERIALIZED, PinError, materialize, materialize_references, read_pin, reference_path, sha256_of
+from codegen.pin import PinError, materialize, materialize_references, read_pin, reference_path, sha256_of
 from codegen.update import update_spec
 
 ROOT = Path(__file__).resolve().parent.parent
