@@ -2,28 +2,33 @@
 
 Starts Steady on Stripe's pinned OpenAPI document (it validates every request against the spec and
 answers with generated, schema-valid objects), then drives it the way a platform drives Stripe: as the
-platform, on behalf of connected accounts (client-level and per request), listing, paging and creating.
+platform, on behalf of connected accounts (client-level and per request), listing, paging and creating;
+then onboards an account with OAuth against a local stand-in for connect.stripe.com (Steady cannot serve
+OAuth: it is not in the OpenAPI document) and fans out over several accounts with the async client.
 
     make walkthrough        # or: .venv/bin/python examples/connect_walkthrough.py
 """
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+import secrets
 
 import httpx
 
 from codegen.pin import materialize
-from stripe_connect import StripeClient
-from stripe_connect.testing import SteadyServer
+from stripe_connect import AsyncStripeClient, InvalidGrantError, OAuthState, ReplayedStateError, StripeClient
+from stripe_connect.testing import ConnectOAuthServer, SteadyServer
 
 PLATFORM_KEY = "sk_test_platform_walkthrough"
+CLIENT_ID = "ca_walkthrough_platform"
 
 
 def show(response: httpx.Response) -> None:
     request = response.request
     account = request.headers.get("stripe-account", "(platform)")
-    valid = response.headers.get("x-steady-request-valid")
+    valid = response.headers.get("x-steady-request-valid", "n/a (OAuth stand-in)")
     print(
         f"    -> {request.method} {request.url.path} [Stripe-Account: {account}] {response.status_code} valid={valid}"
     )
@@ -74,7 +79,66 @@ def main() -> None:
             application_fee_amount=200,
             transfer_data={"destination": "acct_1ShopOwner"},
         )
-        print(f"   {type(intent).__name__} {intent.id[:24]}... status={intent.status}")
+        print(f"   {type(intent).__name__} {intent.id[:24]}... status={intent.status}\n")
+
+        oauth_round_trip(platform)
+        asyncio.run(async_fan_out(steady.url))
+
+
+def oauth_round_trip(platform: StripeClient) -> None:
+    print("6. Onboarding an account with OAuth (against a local stand-in for connect.stripe.com)")
+    redirect_uri = "https://platform.example.com/oauth/callback"
+    states = OAuthState(secret=secrets.token_bytes(32))
+    with ConnectOAuthServer(client_id=CLIENT_ID, redirect_uris=[redirect_uri]) as connect:
+        oauth = platform.with_options(client_id=CLIENT_ID, connect_base=connect.url)
+        url = oauth.oauth.authorize_url(
+            scope="read_write", redirect_uri=redirect_uri, state=states.create("session-42"), stripe_landing="register"
+        )
+        print(f"   authorize URL: {url.split('?')[0]}?{url.split('?')[1][:70]}...")
+        location = httpx.get(url).headers["location"]  # the user approves; Stripe redirects to the callback
+        callback = dict(httpx.URL(location).params)
+        states.verify(callback["state"], "session-42")
+        try:
+            states.verify(callback["state"], "session-42")
+        except ReplayedStateError:
+            print(f"   callback: code={callback['code'][:8]}..., state verified (and refused when replayed)")
+        token = oauth.oauth.token(grant_type="authorization_code", code=callback["code"])
+        print(f"   token exchange -> {token!r}")
+        assert token.access_token is not None and token.refresh_token is not None
+        connected = oauth.customers.list(limit=1, stripe_account=token.stripe_user_id)
+        print(f"   as the account, by its id: {type(connected).__name__}")
+        own_key = oauth.customers.list(limit=1, api_key=token.access_token)
+        print(f"   as the account, with its access token: {type(own_key).__name__}")
+        refreshed = oauth.oauth.token(grant_type="refresh_token", refresh_token=token.refresh_token, scope="read_only")
+        print(f"   refreshed: scope={refreshed.scope}")
+        gone = oauth.oauth.deauthorize(stripe_user_id=token.stripe_user_id)
+        print(f"   deauthorized {gone.stripe_user_id}")
+        try:
+            oauth.oauth.token(grant_type="refresh_token", refresh_token=token.refresh_token)
+        except InvalidGrantError as error:
+            print(f"   its refresh token now fails: {type(error).__name__} ({error.code})\n")
+
+
+async def async_fan_out(api_base: str) -> None:
+    print("7. An async fan-out: one AsyncStripeClient, several accounts at once (asyncio.gather)")
+    accounts = ["acct_1ShopOwner", "acct_2OtherShop", "acct_3ThirdShop", "acct_4FourthShop"]
+    async with (
+        httpx.AsyncClient(event_hooks={"response": [show_async]}) as http,
+        AsyncStripeClient(PLATFORM_KEY, api_base=api_base, http_client=http) as client,
+    ):
+        balances = await asyncio.gather(*(client.balance.retrieve(stripe_account=a) for a in accounts))
+        print(f"   {len(balances)} {type(balances[0]).__name__}s, one per account")
+        tenant = client.for_account(accounts[0])
+        payouts = []
+        async for payout in tenant.payouts.list(limit=2).auto_paging_iter():
+            payouts.append(payout)
+            if len(payouts) == 3:
+                break
+        print(f"   async paging as {tenant.options.stripe_account}: {len(payouts)} {type(payouts[0]).__name__}s")
+
+
+async def show_async(response: httpx.Response) -> None:
+    show(response)
 
 
 if __name__ == "__main__":

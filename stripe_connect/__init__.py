@@ -38,6 +38,25 @@ if TYPE_CHECKING:
     from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._service import AsyncStripeService, StripeService
     from stripe_connect.events import EventType
+    from stripe_connect.oauth import OAuth, OAuthDeauthorization, OAuthToken
+    from stripe_connect.oauth_errors import (
+        InvalidClientError,
+        InvalidGrantError,
+        InvalidScopeError,
+        OAuthError,
+        OAuthInvalidRequestError,
+        UnsupportedGrantTypeError,
+        UnsupportedResponseTypeError,
+    )
+    from stripe_connect.oauth_state import (
+        ExpiredStateError,
+        InMemoryUsedStateStore,
+        InvalidStateError,
+        OAuthState,
+        OAuthStateError,
+        ReplayedStateError,
+        UsedStateStore,
+    )
     from stripe_connect.webhooks import Webhooks
 
 __version__ = VERSION
@@ -56,6 +75,24 @@ _EXPORTS = {
     "SearchResult": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
+    # Connect OAuth (stripe_connect.oauth_errors.InvalidRequestError is OAuth's; the API's is above)
+    "OAuth": "stripe_connect.oauth",
+    "OAuthToken": "stripe_connect._oauth_models",
+    "OAuthDeauthorization": "stripe_connect._oauth_models",
+    "OAuthError": "stripe_connect.oauth_errors",
+    "InvalidGrantError": "stripe_connect.oauth_errors",
+    "InvalidClientError": "stripe_connect.oauth_errors",
+    "OAuthInvalidRequestError": "stripe_connect.oauth_errors",
+    "InvalidScopeError": "stripe_connect.oauth_errors",
+    "UnsupportedGrantTypeError": "stripe_connect.oauth_errors",
+    "UnsupportedResponseTypeError": "stripe_connect.oauth_errors",
+    "OAuthState": "stripe_connect.oauth_state",
+    "OAuthStateError": "stripe_connect.oauth_state",
+    "InvalidStateError": "stripe_connect.oauth_state",
+    "ExpiredStateError": "stripe_connect.oauth_state",
+    "ReplayedStateError": "stripe_connect.oauth_state",
+    "UsedStateStore": "stripe_connect.oauth_state",
+    "InMemoryUsedStateStore": "stripe_connect.oauth_state",
     "EventType": "stripe_connect_generated.events",
     "Webhooks": "stripe_connect.webhooks",
 }
@@ -74,11 +111,25 @@ __all__ = [
     "CardError",
     "ClientOptions",
     "EventType",
+    "ExpiredStateError",
     "IdempotencyError",
+    "InMemoryUsedStateStore",
+    "InvalidClientError",
+    "InvalidGrantError",
     "InvalidRequestError",
+    "InvalidScopeError",
+    "InvalidStateError",
     "ListObject",
+    "OAuth",
+    "OAuthDeauthorization",
+    "OAuthError",
+    "OAuthInvalidRequestError",
+    "OAuthState",
+    "OAuthStateError",
+    "OAuthToken",
     "PermissionError",
     "RateLimitError",
+    "ReplayedStateError",
     "RequestOptions",
     "SearchResult",
     "SignatureVerificationError",
@@ -87,6 +138,9 @@ __all__ = [
     "StripeModel",
     "StripeObject",
     "StripeService",
+    "UnsupportedGrantTypeError",
+    "UnsupportedResponseTypeError",
+    "UsedStateStore",
     "Webhooks",
     "__version__",
 ]

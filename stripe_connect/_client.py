@@ -9,6 +9,7 @@ import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast
 
 import httpx
@@ -29,6 +30,7 @@ from stripe_connect._options import (
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from stripe_connect.oauth import AsyncOAuthService, OAuthService
     from stripe_connect.webhooks import Webhooks
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
@@ -141,8 +143,9 @@ class _ClientBase(Generic[H]):
         return self.with_options(stripe_account=account_id)
 
     def _shared_state(self) -> dict[str, Any]:
-        # Everything but the lazily created services, which belong to one client.
-        return {k: v for k, v in self.__dict__.items() if k.startswith("_")}
+        # Everything but the lazily created services, which belong to one client. Copy first: another thread
+        # may be creating a service (a cached_property writes to __dict__) while this one derives a client.
+        return {k: v for k, v in self.__dict__.copy().items() if k.startswith("_")}
 
     def __repr__(self) -> str:
         o = self._options
@@ -215,6 +218,13 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         from stripe_connect._http import CookielessClient
 
         return CookielessClient(timeout=DEFAULT_TIMEOUT)
+
+    @cached_property
+    def oauth(self) -> OAuthService:
+        """Connect OAuth on `connect_base`: `authorize_url`, `token`, `deauthorize` (see `stripe_connect.oauth`)."""
+        from stripe_connect.oauth import OAuthService
+
+        return OAuthService(self)
 
     def request(
         self,
@@ -306,6 +316,13 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         from stripe_connect._http import CookielessAsyncClient
 
         return CookielessAsyncClient(timeout=DEFAULT_TIMEOUT)
+
+    @cached_property
+    def oauth(self) -> AsyncOAuthService:
+        """Connect OAuth on `connect_base`; `token` and `deauthorize` are awaitable (see `stripe_connect.oauth`)."""
+        from stripe_connect.oauth import AsyncOAuthService
+
+        return AsyncOAuthService(self)
 
     async def request(
         self,

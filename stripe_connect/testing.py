@@ -6,6 +6,9 @@ answers with a generated, schema-valid body. Point a client's `api_base` at it.
 
     with SteadyServer(spec_path) as server:
         client = StripeClient("sk_test_123", api_base=server.url)
+
+`ConnectOAuthServer` stands in for connect.stripe.com's OAuth endpoints (which are not in the OpenAPI
+document, so Steady cannot serve them): point `connect_base` at it to test your OAuth callback.
 """
 
 from __future__ import annotations
@@ -18,6 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+
+from stripe_connect._oauth_stand_in import ConnectOAuthServer, RecordedOAuthRequest
+
+__all__ = ["ConnectOAuthServer", "RecordedOAuthRequest", "SteadyServer", "find_steady"]
 
 _ROOT = Path(__file__).resolve().parent.parent
 
