@@ -16,7 +16,8 @@ redacted from their messages. Pair `authorize_url(state=...)` with `stripe_conne
 
 from __future__ import annotations
 
-from collections.abc import Coroutine, Mapping, Sequence
+from collections.abc import Coroutine, Generator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
 from urllib.parse import urlencode
 
@@ -211,11 +212,16 @@ class _OAuthBase:
         return params, request_options
 
 
-def _oauth_error(error: StripeError, secrets: tuple[str, ...]) -> StripeError | None:
-    body = oauth_error_body(error.body)
-    if body is None:
-        return None
-    return oauth_error_from(body, http_status=error.http_status, headers=error.headers, redact=secrets)
+@contextmanager
+def _oauth_errors(secrets: tuple[str, ...]) -> Generator[None, None, None]:
+    """Re-raise an error whose body is an OAuth error (`{"error": "invalid_grant", ...}`) as its OAuthError."""
+    try:
+        yield
+    except StripeError as exc:
+        body = oauth_error_body(exc.body)
+        if body is None:
+            raise
+        raise oauth_error_from(body, http_status=exc.http_status, headers=exc.headers, redact=secrets) from None
 
 
 class OAuthService(_OAuthBase):
@@ -237,13 +243,8 @@ class OAuthService(_OAuthBase):
         from stripe_connect._oauth_models import OAuthToken
 
         body, options, secrets = _token_params(params)
-        try:
+        with _oauth_errors(secrets):
             return self._sync_client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
-        except StripeError as exc:
-            error = _oauth_error(exc, secrets)
-            if error is None:
-                raise
-            raise error from None
 
     def deauthorize(
         self, *, stripe_user_id: str, client_id: str | None = None, **request_options: Unpack[OAuthRequestOptions]
@@ -252,15 +253,10 @@ class OAuthService(_OAuthBase):
         from stripe_connect._oauth_models import OAuthDeauthorization
 
         body, options = self._deauthorize_params(stripe_user_id, client_id, request_options)
-        try:
+        with _oauth_errors(()):
             return self._sync_client.request(
                 "post", "/oauth/deauthorize", body, OAuthDeauthorization, options, base="connect"
             )
-        except StripeError as exc:
-            error = _oauth_error(exc, ())
-            if error is None:
-                raise
-            raise error from None
 
 
 class AsyncOAuthService(_OAuthBase):
@@ -282,13 +278,8 @@ class AsyncOAuthService(_OAuthBase):
         from stripe_connect._oauth_models import OAuthToken
 
         body, options, secrets = _token_params(params)
-        try:
+        with _oauth_errors(secrets):
             return await self._async_client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
-        except StripeError as exc:
-            error = _oauth_error(exc, secrets)
-            if error is None:
-                raise
-            raise error from None
 
     async def deauthorize(
         self, *, stripe_user_id: str, client_id: str | None = None, **request_options: Unpack[OAuthRequestOptions]
@@ -297,15 +288,10 @@ class AsyncOAuthService(_OAuthBase):
         from stripe_connect._oauth_models import OAuthDeauthorization
 
         body, options = self._deauthorize_params(stripe_user_id, client_id, request_options)
-        try:
+        with _oauth_errors(()):
             return await self._async_client.request(
                 "post", "/oauth/deauthorize", body, OAuthDeauthorization, options, base="connect"
             )
-        except StripeError as exc:
-            error = _oauth_error(exc, ())
-            if error is None:
-                raise
-            raise error from None
 
 
 class OAuth:
