@@ -19,24 +19,8 @@ from codegen.render import lazy_deps
 from stripe_connect import APIError, AsyncStripeClient, ListObject, StripeClient, StripeObject
 from stripe_connect._models import ModelRef
 from stripe_connect.models import Charge, Customer, DeletedCustomer, Refund
+from tests.objects import CHARGE
 
-CHARGE: dict[str, Any] = {
-    "id": "ch_1",
-    "object": "charge",
-    "amount": 100,
-    "amount_captured": 0,
-    "amount_refunded": 0,
-    "billing_details": {"address": None, "email": None, "name": None, "phone": None},
-    "captured": False,
-    "created": 1,
-    "currency": "usd",
-    "disputed": False,
-    "livemode": False,
-    "metadata": {},
-    "paid": True,
-    "refunded": False,
-    "status": "succeeded",
-}
 CUSTOMER: dict[str, Any] = {"id": "cus_1", "object": "customer", "created": 1, "livemode": False}
 
 

@@ -36,6 +36,7 @@ from stripe_connect.models import (
 )
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import compute_signature, construct_event, verify_header
+from tests.objects import charge
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_test_secret_0123456789"
@@ -46,23 +47,7 @@ def clock() -> float:
     return float(NOW)
 
 
-CHARGE: dict[str, Any] = {
-    "id": "ch_1",
-    "object": "charge",
-    "amount": 100,
-    "amount_captured": 100,
-    "amount_refunded": 0,
-    "billing_details": {"address": None, "email": None, "name": None, "phone": None},
-    "captured": True,
-    "created": NOW - 5,
-    "currency": "usd",
-    "disputed": False,
-    "livemode": False,
-    "metadata": {},
-    "paid": True,
-    "refunded": False,
-    "status": "succeeded",
-}
+CHARGE = charge(captured=True, amount_captured=100, created=NOW - 5)
 
 
 def event_dict(obj: dict[str, Any], event_type: str = "charge.succeeded", **extra: Any) -> dict[str, Any]:

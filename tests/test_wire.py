@@ -10,24 +10,7 @@ import pytest
 
 from stripe_connect import API_VERSION, AuthenticationError, StripeClient
 from stripe_connect.services import ChargeService
-
-CHARGE = {
-    "id": "ch_1",
-    "object": "charge",
-    "amount": 100,
-    "amount_captured": 0,
-    "amount_refunded": 0,
-    "billing_details": {"address": None, "email": None, "name": None, "phone": None},
-    "captured": False,
-    "created": 1,
-    "currency": "usd",
-    "disputed": False,
-    "livemode": False,
-    "metadata": {},
-    "paid": True,
-    "refunded": False,
-    "status": "succeeded",
-}
+from tests.objects import CHARGE
 
 
 class Recorder:
