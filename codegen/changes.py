@@ -13,13 +13,9 @@ import ast
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
-from pathlib import Path
-
-import jinja2
 
 from codegen.ir import Api, ModelModule, Operation, Param
-
-TEMPLATES = Path(__file__).parent / "templates"
+from codegen.render import environment
 
 # Section titles, in report order within each part. A breaking change is one that can make code written
 # against the old API fail: a name or value it used is gone, or a type it relied on is different.
@@ -323,14 +319,7 @@ def sections(changes: list[Change], titles: tuple[str, ...]) -> list[Section]:
 def render_report(old: Api, new: Api, changes: list[Change] | None = None) -> str:
     """The markdown report of what changed from `old` to `new`, breaking changes first."""
     changes = diff_apis(old, new) if changes is None else changes
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # noqa: S701 - renders markdown
-    )
+    env = environment()
     parts = [("Breaking changes", BREAKING), ("Additions", ADDITIONS), ("Other changes", OTHER)]
     return env.get_template("changes.md.j2").render(
         old=old,

@@ -83,7 +83,8 @@ def method_doc(op: Operation) -> str:
     return "\n\n".join(parts)
 
 
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The Jinja environment of every template in codegen/templates/ (Python source and markdown alike)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         trim_blocks=True,
@@ -101,7 +102,7 @@ def _environment() -> jinja2.Environment:
 
 def render(api: Api) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the output directory."""
-    env = _environment()
+    env = environment()
     models_by_name = {m.name: m for m in api.models}
     files: dict[str, str] = {}
     root = Path(PACKAGE)
