@@ -82,6 +82,7 @@ class _ClientBase(Generic[H]):
 
     _options: ClientOptions
     _pool: _Pool[H]
+    _owns_pool: bool
 
     def __init__(
         self,
@@ -109,6 +110,8 @@ class _ClientBase(Generic[H]):
             files_base=files_base,
         )
         self._pool = _Pool(self._new_http_client, http_client)
+        # Only the client constructed closes the pool: a tenant client leaving `with` must not cut off the rest.
+        self._owns_pool = True
 
     def _new_http_client(self) -> H:
         raise NotImplementedError
@@ -129,6 +132,7 @@ class _ClientBase(Generic[H]):
         clone = object.__new__(type(self))
         clone.__dict__.update(self._shared_state())
         clone._options = dataclasses.replace(self._options, **changes)
+        clone._owns_pool = False
         return clone
 
     @property
@@ -267,7 +271,12 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         return self.request(method, path, params, Any, options)
 
     def close(self) -> None:
-        """Close the connection pool this client (and the clients derived from it) created."""
+        """Close the connection pool this client created (and its derived clients share).
+
+        On a client made by `with_options` / `for_account` this does nothing: the pool is its parent's.
+        """
+        if not self._owns_pool:
+            return
         http = self._pool.take_for_close()
         if http is not None:
             http.close()
@@ -373,6 +382,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         return await self.request(method, path, params, Any, options)
 
     async def aclose(self) -> None:
+        """Close the connection pool this client created; nothing on a derived client (the pool is its parent's)."""
+        if not self._owns_pool:
+            return
         http = self._pool.take_for_close()
         if http is not None:
             await http.aclose()

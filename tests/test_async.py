@@ -195,13 +195,16 @@ def test_async_with_closes_the_pool_it_made() -> None:
     assert asyncio.run(main()).is_closed
 
 
-def test_aclose_closes_once_for_all_derived_clients() -> None:
+def test_only_the_constructed_async_client_closes_the_shared_pool() -> None:
     async def main() -> None:
         client = AsyncStripeClient("sk_test_1")
         tenant = client.for_account("acct_1")
         http = tenant._pool.get()
         assert client._pool.get() is http
-        await tenant.aclose()
+        async with tenant:
+            pass
+        assert not http.is_closed  # a tenant's `async with` leaves the shared pool to the others
+        await client.aclose()
         assert http.is_closed
         await client.aclose()  # nothing left to close: no error
 
