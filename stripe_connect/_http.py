@@ -24,7 +24,7 @@ _NO_COOKIES = _NoCookies()
 _NO_COOKIES_ERROR = "this client keeps no cookies; pass your own httpx client to the Stripe client for cookies"
 
 
-class CookielessClient(httpx.Client):
+class _Cookieless:
     @property
     def cookies(self) -> httpx.Cookies:
         return _NO_COOKIES
@@ -34,11 +34,9 @@ class CookielessClient(httpx.Client):
         raise TypeError(_NO_COOKIES_ERROR)
 
 
-class CookielessAsyncClient(httpx.AsyncClient):
-    @property
-    def cookies(self) -> httpx.Cookies:
-        return _NO_COOKIES
+class CookielessClient(_Cookieless, httpx.Client):
+    pass
 
-    @cookies.setter
-    def cookies(self, cookies: object) -> None:
-        raise TypeError(_NO_COOKIES_ERROR)
+
+class CookielessAsyncClient(_Cookieless, httpx.AsyncClient):
+    pass

@@ -18,11 +18,9 @@ Base = Literal["api", "connect", "files"]
 Timeout = float | httpx.Timeout
 
 
-class RequestOptions(TypedDict, total=False):
-    """Keyword-only options every API method accepts, next to (never mixed with) the API's params."""
+class PlatformRequestOptions(TypedDict, total=False):
+    """The request options of a call that always acts as the platform (OAuth): all but `stripe_account`."""
 
-    stripe_account: str | None
-    """The connected account to act on (`Stripe-Account`); None targets the platform itself."""
     idempotency_key: str
     """Your key instead of the generated one (POST requests get one automatically)."""
     stripe_version: str
@@ -35,6 +33,13 @@ class RequestOptions(TypedDict, total=False):
     """How many times this call may be retried."""
     extra_headers: Mapping[str, str]
     """Additional HTTP headers (they cannot replace the ones above)."""
+
+
+class RequestOptions(PlatformRequestOptions, total=False):
+    """Keyword-only options every API method accepts, next to (never mixed with) the API's params."""
+
+    stripe_account: str | None
+    """The connected account to act on (`Stripe-Account`); None targets the platform itself."""
 
 
 REQUEST_OPTION_NAMES = frozenset(RequestOptions.__annotations__)

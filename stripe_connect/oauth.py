@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 
 from stripe_connect._encoding import flatten
 from stripe_connect._errors import AuthenticationError, StripeError
-from stripe_connect._options import RequestOptions, Timeout
+from stripe_connect._options import PlatformRequestOptions, RequestOptions
 from stripe_connect.oauth_errors import oauth_error_body, oauth_error_from
 
 if TYPE_CHECKING:
@@ -99,15 +99,8 @@ class AuthorizeUrlParams(TypedDict, total=False):
     """Send the user to the Express flow (`/express/oauth/authorize`)."""
 
 
-class OAuthRequestOptions(TypedDict, total=False):
-    """The request options OAuth calls take: those of every call but `stripe_account` (they are the platform's)."""
-
-    idempotency_key: str
-    stripe_version: str
-    api_key: str
-    timeout: Timeout
-    max_retries: int
-    extra_headers: Mapping[str, str]
+OAuthRequestOptions = PlatformRequestOptions
+"""The request options OAuth calls take: those of every call but `stripe_account` (they are the platform's)."""
 
 
 class AuthorizationCodeGrant(OAuthRequestOptions, total=False):
