@@ -50,6 +50,7 @@ class ClientOptionChanges(TypedDict, total=False):
     api_base: str
     connect_base: str
     files_base: str
+    strict: bool
 
 
 class _Pool(Generic[H]):
@@ -96,6 +97,7 @@ class _ClientBase(Generic[H]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: H | None = None,
     ) -> None:
         self._options = ClientOptions(
@@ -108,6 +110,7 @@ class _ClientBase(Generic[H]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
         )
         self._pool = _Pool(self._new_http_client, http_client)
         # Only the client constructed closes the pool: a tenant client leaving `with` must not cut off the rest.
@@ -140,7 +143,7 @@ class _ClientBase(Generic[H]):
         """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
         from stripe_connect.webhooks import Webhooks
 
-        return Webhooks()
+        return Webhooks(strict=self._options.strict)
 
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
@@ -150,6 +153,15 @@ class _ClientBase(Generic[H]):
         # Everything but the lazily created services, which belong to one client. Copy first: another thread
         # may be creating a service (a cached_property writes to __dict__) while this one derives a client.
         return {k: v for k, v in self.__dict__.copy().items() if k.startswith("_")}
+
+    def __reduce__(self) -> Any:
+        # A client holds a connection pool (sockets, locks) that cannot travel to another process.
+        name = type(self).__name__
+        raise TypeError(
+            f"{name} objects cannot be pickled or copied: they hold a connection pool. Send `client.options` "
+            f"(a ClientOptions, which pickles) and rebuild the client where it is needed: "
+            f"{name}(**dataclasses.asdict(options)); use with_options() for a variant in the same process"
+        )
 
     def __repr__(self) -> str:
         o = self._options
@@ -191,6 +203,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -201,6 +214,8 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         client_id: the platform's Connect client id (`ca_...`), for OAuth.
         max_retries, timeout: defaults for every call (each call may override them).
         api_base, connect_base, files_base: where the API, Connect OAuth and file uploads live.
+        strict: raise (`APIError`) when a response departs from the models, instead of keeping what does not
+            fit as sent (the default; each call may say otherwise with `strict=`).
         http_client: an `httpx.Client` to send with (you close it); by default one is made on first use.
         sleep: how to wait between retries (tests pass a fake).
         """
@@ -214,6 +229,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
             http_client=http_client,
         )
         self._sleep = sleep
@@ -303,6 +319,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
@@ -317,6 +334,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
             http_client=http_client,
         )
         self._sleep = sleep
