@@ -207,7 +207,8 @@ def type_name(tp: Any) -> str:
     if origin is Union or origin is types.UnionType:
         return " | ".join(type_name(arg) for arg in args)
     if origin is Literal:
-        return " | ".join(repr(arg) for arg in args)
+        shown = " | ".join(repr(arg) for arg in args[:3])
+        return shown if len(args) <= 3 else f"{shown} | ... ({len(args)} values)"
     if origin is not None and args:
         return f"{getattr(origin, '__name__', origin)}[{', '.join(type_name(arg) for arg in args)}]"
     if isinstance(tp, ModelRef):

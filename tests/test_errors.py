@@ -4,7 +4,6 @@ APIError naming the status, never a KeyError or a JSONDecodeError. Served over r
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterator
 from typing import Any
 
