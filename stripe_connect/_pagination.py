@@ -142,9 +142,9 @@ class _Page(StripeModel, Generic[T]):
             page = await source.fetch_async(cursor)
 
 
-def _parametrized_instance(origin: type[_Page[Any]], args: tuple[Any, ...]) -> _Page[Any]:
-    """An empty instance of `origin[args]`, for pickle to restore the state into."""
-    cls: type[_Page[Any]] = origin[args if len(args) > 1 else args[0]]  # pyright: ignore[reportIndexIssue]
+def _parametrized_instance(origin: Any, args: tuple[Any, ...]) -> Any:
+    """An empty instance of `origin[args]` (`ListObject[Refund]`), for pickle to restore the state into."""
+    cls = origin[args if len(args) > 1 else args[0]]
     return cls.__new__(cls)
 
 

@@ -33,6 +33,8 @@ _SWAPS: tuple[tuple[str, Any], ...] = (
     ("object", {"drifted": 1}),
 )
 _TAG_FIELDS = frozenset({"object", "deleted"})
+# Lists and search results nested in objects are the SDK's own page models, which require only these.
+_PAGE_REQUIRED = frozenset({"data", "has_more"})
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,8 @@ class DriftSites:
             yield Drift("unknown_field", path, breaking=False, ambiguous=ambiguous)
         if props:
             required = set(schema.get("required", []))
+            if props.get("object", {}).get("enum") in (["list"], ["search_result"]) and "data" in props:
+                required &= _PAGE_REQUIRED
             for key, item in value.items():
                 if key in props and key not in _TAG_FIELDS:
                     yield from self._value_sites(props[key], item, (*path, key), key in required, ambiguous)
