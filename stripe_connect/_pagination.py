@@ -144,7 +144,7 @@ class _Page(StripeModel, Generic[T]):
 
 def _parametrized_instance(origin: Any, args: tuple[Any, ...]) -> Any:
     """An empty instance of `origin[args]` (`ListObject[Refund]`), for pickle to restore the state into."""
-    cls = origin[args if len(args) > 1 else args[0]]
+    cls = origin[args[0] if len(args) == 1 else args]
     return cls.__new__(cls)
 
 
