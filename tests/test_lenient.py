@@ -258,7 +258,12 @@ def test_a_drifted_event_reaches_the_handler_typed(caplog: pytest.LogCaptureFixt
         StripeClient("sk_test_123", strict=True).webhooks.construct_event(payload, header, SECRET)
 
 
-@settings(max_examples=5, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large])
+@settings(
+    max_examples=5,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
 @given(
     outbound=strategies()
     .for_schema("treasury.outbound_payment")
