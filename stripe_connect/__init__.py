@@ -106,9 +106,9 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "API_VERSION",
     "APIConnectionError",
     "APIError",
-    "API_VERSION",
     "AppInfo",
     "AsyncListRequest",
     "AsyncSearchRequest",

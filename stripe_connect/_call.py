@@ -24,8 +24,8 @@ from stripe_connect._errors import (
     error_from_response,
     parse_json_body,
 )
-from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
 from stripe_connect._identity import identity_headers
+from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
 from stripe_connect._redact import redact, redact_pairs
 from stripe_connect._response_meta import JSONObject, LastResponse
 from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status

@@ -22,7 +22,7 @@ USER_AGENT = f"stripe-connect/{VERSION} python/{platform.python_version()} httpx
 
 
 class AppInfo(TypedDict, total=False):
-    """`StripeClient(app_info={"name": "MyPlatform", "version": "1.2.3", "url": "https://...", "partner_id": "pp_..."})`."""
+    """`app_info={"name": "MyPlatform", "version": "1.2.3", "url": "https://...", "partner_id": "pp_..."}`."""
 
     name: Required[str]
     version: str

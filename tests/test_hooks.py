@@ -130,9 +130,11 @@ def test_a_raising_hook_is_logged_and_the_call_goes_on(
         raise RuntimeError(f"hook bug {API_KEY}")
 
     fault.script(Reply(200, CHARGE))
-    with StripeClient(API_KEY, api_base=fault.url, hooks=[broken, seen]) as client:
-        with caplog.at_level(logging.WARNING, logger="stripe_connect"):
-            charge = client.charges.retrieve("ch_1")
+    with (
+        StripeClient(API_KEY, api_base=fault.url, hooks=[broken, seen]) as client,
+        caplog.at_level(logging.WARNING, logger="stripe_connect"),
+    ):
+        charge = client.charges.retrieve("ch_1")
     assert charge.id == "ch_1"
     assert len(seen.attempts) == 1  # the hooks after the broken one still run
     (record,) = [r for r in caplog.records if "hook" in r.getMessage()]
