@@ -11,7 +11,7 @@ import time
 import types
 import uuid
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
+from typing import IO, TYPE_CHECKING, Annotated, Any, Union, cast, get_args, get_origin
 from urllib.parse import urlsplit
 
 import httpx
@@ -134,6 +134,7 @@ class Call:
         self._tracer_provider = options.tracer_provider
         self._span: CallSpan | None = None
         self._pending = False  # an attempt is out and its outcome not yet reported
+        self._request_id: str | None = None  # of the latest response
         self._base_url = options.base_url(base)
         try:
             self.request = self._build(options, params or {}, request_options, base, multipart)
@@ -211,13 +212,15 @@ class Call:
         return self.request
 
     def retry_after_response(self, response: httpx.Response) -> float | None:
-        """Seconds to wait before retrying, or None when this response is final."""
+        """Seconds to wait before retrying, or None when this response is final (then pass it to `finish`)."""
+        # Looked up once per response: httpx scans every header on each lookup.
+        self._request_id = response.headers.get("request-id")
         self._log(response)
         if response.is_success or self.retries >= self.max_retries:
             return None
         if not should_retry_status(response.status_code, response.headers):
             return None
-        self._report(response.status_code, response.headers.get("request-id"), None)
+        self._report(response.status_code, self._request_id, None)
         return self._next_delay(response.headers)
 
     def retry_after_error(self, error: httpx.RequestError) -> float:
@@ -247,7 +250,7 @@ class Call:
     def finish(self, response: httpx.Response) -> Any:
         """The parsed result of a final response (with its `last_response`), or the error it stands for."""
         self.close()
-        status, request_id = response.status_code, response.headers.get("request-id")
+        status, request_id = response.status_code, self._request_id
         try:
             result = self._parse(response)
         except Exception as exc:
@@ -266,9 +269,10 @@ class Call:
             attempts=self.retries + 1,
             elapsed=time.monotonic() - self._started,
         )
-        if type(result) is dict and self.response is Any:
-            return JSONObject(result, meta)  # pyright: ignore[reportUnknownArgumentType]
-        attach = getattr(result, "_set_last_response", None)  # a model (pydantic is not imported here)
+        parsed: object = result
+        if type(parsed) is dict and self.response is Any:
+            return JSONObject(cast("dict[str, Any]", parsed), meta)
+        attach = getattr(parsed, "_set_last_response", None)  # a model (pydantic is not imported here)
         if attach is not None:
             attach(meta)
         return result
@@ -353,7 +357,7 @@ class Call:
             "%s -> %d (request %s, attempt %d, %.0f ms)",
             self.description,
             response.status_code,
-            response.headers.get("request-id", "-"),
+            self._request_id or "-",
             self.retries + 1,
             (time.monotonic() - self._started) * 1000,
         )

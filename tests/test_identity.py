@@ -11,12 +11,17 @@ from collections.abc import Iterator
 
 import pytest
 
-from stripe_connect import StripeClient, __version__
+from stripe_connect import AppInfo, StripeClient, __version__
 from tests.conftest import API_KEY
 from tests.fault_server import FaultServer, Reply
 from tests.objects import CHARGE
 
-APP = {"name": "MyPlatform", "version": "1.2.3", "url": "https://platform.example", "partner_id": "pp_partner_123"}
+APP: AppInfo = {
+    "name": "MyPlatform",
+    "version": "1.2.3",
+    "url": "https://platform.example",
+    "partner_id": "pp_partner_123",
+}
 
 
 def sent_identity(fault: FaultServer, **client_args: object) -> tuple[str, dict[str, object]]:
