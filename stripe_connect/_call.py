@@ -269,10 +269,9 @@ class Call:
             attempts=self.retries + 1,
             elapsed=time.monotonic() - self._started,
         )
-        parsed: object = result
-        if type(parsed) is dict and self.response is Any:
-            return JSONObject(cast("dict[str, Any]", parsed), meta)
-        attach = getattr(parsed, "_set_last_response", None)  # a model (pydantic is not imported here)
+        if self.response is Any and type(result) is dict:
+            return JSONObject(cast("dict[str, Any]", result), meta)
+        attach = getattr(cast(object, result), "_set_last_response", None)  # a model (pydantic is not imported here)
         if attach is not None:
             attach(meta)
         return result
