@@ -115,14 +115,13 @@ class Call:
         multipart: bool = False,
     ) -> None:
         check_request_options(request_options)
-        route = path if isinstance(path, Route) else Route(path, path)
-        _check_path(route.path)
+        # A plain path is its own route template (no Route made for it: this runs for every call).
+        self.path, self.route = (path.path, path.template) if isinstance(path, Route) else (path, path)
+        _check_path(self.path)
         self.method = method.upper()
         if self.method not in ("GET", "POST", "DELETE"):
             raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
         self.target = path
-        self.path = route.path
-        self.route = route.template
         self.response = response
         self.retries = 0
         self.max_retries: int = request_options.get("max_retries", options.max_retries)

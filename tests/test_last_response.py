@@ -92,6 +92,13 @@ def test_every_page_carries_its_own(fault: FaultServer, client: StripeClient, mo
     assert all(c.last_response is None for c in first.data)
 
 
+def test_search_pages_too(fault: FaultServer, client: StripeClient) -> None:
+    results = {"object": "search_result", "url": "/v1/charges/search", "has_more": False, "data": [CHARGE]}
+    fault.script(Reply(200, results, {"Request-Id": "req_s"}))
+    found = client.charges.search(query="amount>10")
+    assert found.last_response is not None and found.last_response.request_id == "req_s"
+
+
 def test_raw_request_objects(fault: FaultServer, client: StripeClient) -> None:
     fault.script(Reply(200, {"id": "thing_1", "object": "thing"}, {"Request-Id": "req_r"}))
     thing = client.raw_request("get", "/v1/things/thing_1")
