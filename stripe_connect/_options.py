@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import httpx
 
-from stripe_connect._identity import App
-from stripe_connect._telemetry import Hook
+if TYPE_CHECKING:
+    from stripe_connect._identity import App
+    from stripe_connect._telemetry import Hook
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_CONNECT_BASE = "https://connect.stripe.com"
