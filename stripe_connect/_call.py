@@ -12,7 +12,6 @@ import types
 import uuid
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Annotated, Any, Union, cast, get_args, get_origin
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -207,7 +206,15 @@ class Call:
         if self.retries == 0 and self._span is None:
             found = tracer(self._tracer_provider)
             if found is not None:
-                self._span = self._open_span(found)
+                self._span = CallSpan(
+                    found,
+                    self.method,
+                    self.route,
+                    self._base_url,
+                    account=self.stripe_account,
+                    idempotency_key=self.idempotency_key,
+                    api_version=self.api_version,
+                )
         return self.request
 
     def retry_after_response(self, response: httpx.Response) -> float | None:
@@ -327,23 +334,6 @@ class Call:
             span.attempt(attempt)
         if hooks:
             run_hooks(hooks, attempt)
-
-    def _open_span(self, found: Any) -> CallSpan:
-        url = urlsplit(self._base_url)
-        attributes: dict[str, str | int] = {"http.request.method": self.method, "server.address": url.hostname or ""}
-        if url.port is not None:
-            attributes["server.port"] = url.port
-        if self.route is not None:
-            attributes["url.template"] = self.route
-        for name, value in (
-            ("stripe.account", self.stripe_account),
-            ("stripe.idempotency_key", self.idempotency_key),
-            ("stripe.api_version", self.api_version),
-        ):
-            if value is not None:
-                attributes[name] = value
-        name = f"{self.method} {self.route}" if self.route is not None else self.method
-        return CallSpan(found, name, attributes)
 
     def _end_span(self, status: int | None, request_id: str | None, error: BaseException | None) -> None:
         span, self._span = self._span, None

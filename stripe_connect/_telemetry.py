@@ -15,8 +15,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 logger = logging.getLogger("stripe_connect")
 
@@ -108,9 +109,34 @@ class CallSpan:
 
     __slots__ = ("_span",)
 
-    def __init__(self, tracer: Any, name: str, attributes: Mapping[str, str | int]) -> None:
+    def __init__(
+        self,
+        tracer: Any,
+        method: str,
+        route: str | None,
+        base_url: str,
+        *,
+        account: str | None,
+        idempotency_key: str | None,
+        api_version: str | None,
+    ) -> None:
         from opentelemetry.trace import SpanKind
 
+        url = urlsplit(base_url)
+        attributes: dict[str, str | int] = {"http.request.method": method, "server.address": url.hostname or ""}
+        if url.port is not None:
+            attributes["server.port"] = url.port
+        if route is not None:
+            attributes["url.template"] = route
+        for name, value in (
+            ("stripe.account", account),
+            ("stripe.idempotency_key", idempotency_key),
+            ("stripe.api_version", api_version),
+        ):
+            if value is not None:
+                attributes[name] = value
+        # The HTTP semantic conventions' name: low-cardinality, so the method alone when there is no template.
+        name = f"{method} {route}" if route is not None else method
         self._span = tracer.start_span(name, kind=SpanKind.CLIENT, attributes=attributes)
 
     def attempt(self, attempt: Attempt) -> None:
