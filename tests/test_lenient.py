@@ -286,3 +286,24 @@ def test_an_outbound_payment_lacking_billing_details_arrives_in_a_signed_event(o
     assert event.to_dict() == json.loads(payload)
     with pytest.raises(ValueError, match=r"destination_payment_method_details\.billing_details"):
         construct_event(payload, header, SECRET, strict=True)
+
+
+def test_raw_request_cast_to_and_deserialize_parse_alike() -> None:
+    client, _ = client_answering(DRIFTED, DRIFTED)
+    cast = client.raw_request("get", "/v1/charges/ch_1", cast_to=Charge)
+    assert type(cast) is Charge and cast.to_dict() == DRIFTED
+    with pytest.raises(APIError, match=r"not a valid Charge \(HTTP 200\)"):
+        client.raw_request("get", "/v1/charges/ch_1", cast_to=Charge, strict=True)
+    restored = client.deserialize(DRIFTED)
+    assert type(restored) is Charge and restored.to_dict() == DRIFTED
+    with pytest.raises(ValueError, match="amount"):
+        StripeClient("sk_test_123", strict=True).deserialize(DRIFTED)
+
+
+def test_dict_style_access_treats_an_absent_required_field_as_absent() -> None:
+    client, _ = client_answering(DRIFTED)
+    charge = client.charges.retrieve("ch_1")
+    assert "paid" not in charge and charge.get("paid", "unset") == "unset"
+    with pytest.raises(KeyError):
+        charge["paid"]
+    assert charge["amount"] == "100"
