@@ -81,6 +81,7 @@ def test_a_drifted_response_is_the_typed_model_with_what_does_not_fit_kept_as_se
     assert charge.amount == "100" and charge.captured is None  # kept as sent: not coerced, not dropped
     assert charge.billing_details.email == {"primary": "j@example.com"}
     assert charge.model_extra == {"renamed_field": 1}
+    assert charge.last_response is not None and charge.last_response.status_code == 200
     assert charge.to_dict() == DRIFTED
     assert charge.model_dump(mode="json", exclude_unset=True) == DRIFTED
     assert json.loads(charge.model_dump_json(exclude_unset=True)) == DRIFTED
