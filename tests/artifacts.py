@@ -72,13 +72,15 @@ def build_all(tmp: Path) -> Artifacts:
     run([python, "-m", "build", "--outdir", str(tmp / "dist")], checkout, spec_dirs())
     sdist, wheel = only(tmp / "dist", "*.tar.gz"), only(tmp / "dist", "*.whl")
 
-    run([python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "git"), f"git+file://{checkout}"], tmp, spec_dirs())
+    run(
+        [python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "git"), f"git+file://{checkout}"],
+        tmp,
+        spec_dirs(),
+    )
 
     with tarfile.open(sdist) as archive:
         archive.extractall(tmp / "unpacked", filter="data")
     unpacked = only(tmp / "unpacked", "*")
     offline = {**NO_NETWORK, "STRIPE_SPEC_DIRS": ""}
     run([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp / "offline")], unpacked, offline)
-    return Artifacts(
-        checkout, sdist, wheel, only(tmp / "git", "*.whl"), only(tmp / "offline", "*.whl")
-    )
+    return Artifacts(checkout, sdist, wheel, only(tmp / "git", "*.whl"), only(tmp / "offline", "*.whl"))

@@ -12,12 +12,12 @@ import os
 import shutil
 import subprocess
 import sys
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from stripe_connect.testing import find_steady
 from tests.artifacts import ROOT, Artifacts, spec_dirs
@@ -26,7 +26,11 @@ from tests.test_docs import assert_walkthrough_succeeded
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
 
 # What the Steady tests need besides the package (the same pytest as the dev tools).
-TEST_REQUIREMENTS = [r for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"] if r.startswith("pytest==")]
+TEST_REQUIREMENTS = [
+    r
+    for r in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["dev"]
+    if r.startswith("pytest==")
+]
 
 
 @dataclass(frozen=True)
@@ -50,7 +54,11 @@ def installed(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) ->
     assert result.returncode == 0, result.stderr
     spec = Path(spec_dirs()["STRIPE_SPEC_DIRS"]) / "spec3.yaml"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
-    env |= {"STRIPE_CONNECT_STEADY": find_steady(), "STRIPE_CONNECT_TEST_SPEC": str(spec), "PYTHONDONTWRITEBYTECODE": "1"}
+    env |= {
+        "STRIPE_CONNECT_STEADY": find_steady(),
+        "STRIPE_CONNECT_TEST_SPEC": str(spec),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     yield Installed(venv, python, env)
 
 
@@ -93,7 +101,9 @@ def test_the_steady_integration_tests_pass_against_the_installed_package(install
     command = [str(installed.python), "-m", "pytest", "-p", "no:cacheprovider", "-q", "tests/test_steady.py"]
     result = installed.run(command, work)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    collected = len([line for line in (ROOT / "tests" / "test_steady.py").read_text().splitlines() if line.startswith("def test_")])
+    collected = len(
+        [line for line in (ROOT / "tests" / "test_steady.py").read_text().splitlines() if line.startswith("def test_")]
+    )
     assert f"{collected} passed" in result.stdout
 
 
@@ -103,7 +113,16 @@ def test_pyright_sees_the_installed_types(installed: Installed, tmp_path: Path) 
         "from stripe_connect import StripeClient\n\nStripeClient('sk_test_1').customers.create(emial='a@example.com')\n"
     )
     # pyright from the dev tools, resolving imports through the fresh virtualenv's interpreter.
-    command = [sys.executable, "-m", "pyright", "--outputjson", "--pythonpath", str(installed.python), "examples", "mistake.py"]
+    command = [
+        sys.executable,
+        "-m",
+        "pyright",
+        "--outputjson",
+        "--pythonpath",
+        str(installed.python),
+        "examples",
+        "mistake.py",
+    ]
     result = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
     report = json.loads(result.stdout)
     errors = [(Path(d["file"]).name, d["message"]) for d in report["generalDiagnostics"] if d["severity"] == "error"]

@@ -9,11 +9,11 @@ import gzip
 import subprocess
 import sys
 import tarfile
-import tomllib
 import zipfile
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from stripe_connect._version import VERSION
 from tests.artifacts import ROOT, Artifacts
@@ -53,7 +53,9 @@ def pinned_api_version() -> str:
 
 def test_the_wheel_holds_the_runtime_every_generated_module_and_nothing_else(artifacts: Artifacts) -> None:
     runtime = files_under(artifacts.checkout / "stripe_connect", artifacts.checkout)
-    generated = files_under(artifacts.checkout / "generated" / "stripe_connect_generated", artifacts.checkout / "generated")
+    generated = files_under(
+        artifacts.checkout / "generated" / "stripe_connect_generated", artifacts.checkout / "generated"
+    )
     names = wheel_names(artifacts.wheel)
     assert names == runtime | generated | {
         f"{DIST_INFO}/{name}" for name in ("METADATA", "WHEEL", "RECORD", "licenses/LICENSE")
