@@ -10,13 +10,17 @@ working tree as it would be committed, without generated/, build/, .venv or node
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from pytest import TempPathFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where a spec download would go through when the tests forbid the network: nothing listens on port 9.
@@ -66,11 +70,31 @@ def only(directory: Path, pattern: str) -> Path:
     return found[0]
 
 
-def build_all(tmp: Path) -> Artifacts:
+def run_temp(tmp_path_factory: TempPathFactory) -> Path:
+    """This run's temporary directory, the same in every xdist worker (each has a subdirectory of it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def once(directory: Path, produce: Callable[[Path], None]) -> Path:
+    """`directory`, made by `produce` once however many test processes (xdist workers) ask at the same time."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    done = directory.with_name(f"{directory.name}.done")
+    with open(directory.with_name(f"{directory.name}.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(directory, ignore_errors=True)  # what a failed attempt left
+            directory.mkdir()
+            produce(directory)
+            done.touch()
+    return directory
+
+
+def build_all(tmp: Path) -> None:
     checkout = clean_copy(tmp / "checkout")
     python = sys.executable
     run([python, "-m", "build", "--outdir", str(tmp / "dist")], checkout, spec_dirs())
-    sdist, wheel = only(tmp / "dist", "*.tar.gz"), only(tmp / "dist", "*.whl")
+    sdist = only(tmp / "dist", "*.tar.gz")
 
     run(
         [python, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp / "git"), f"git+file://{checkout}"],
@@ -83,4 +107,15 @@ def build_all(tmp: Path) -> Artifacts:
     unpacked = only(tmp / "unpacked", "*")
     offline = {**NO_NETWORK, "STRIPE_SPEC_DIRS": ""}
     run([python, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp / "offline")], unpacked, offline)
-    return Artifacts(checkout, sdist, wheel, only(tmp / "git", "*.whl"), only(tmp / "offline", "*.whl"))
+
+
+def located(tmp: Path) -> Artifacts:
+    """What `build_all(tmp)` made."""
+    dist = tmp / "dist"
+    return Artifacts(
+        tmp / "checkout",
+        only(dist, "*.tar.gz"),
+        only(dist, "*.whl"),
+        only(tmp / "git", "*.whl"),
+        only(tmp / "offline", "*.whl"),
+    )

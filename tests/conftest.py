@@ -93,8 +93,7 @@ def fault() -> Iterator[FaultServer]:
 
 @pytest.fixture(scope="session")
 def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Artifacts:
-    """sdist and wheels built from a clean copy of the checkout (tests/artifacts.py): once per test process,
-    which `xdist_group("packaging")` makes one process."""
-    from tests.artifacts import build_all
+    """sdist and wheels built from a clean copy of the checkout (tests/artifacts.py), once per run."""
+    from tests.artifacts import build_all, located, once, run_temp
 
-    return build_all(tmp_path_factory.mktemp("artifacts"))
+    return located(once(run_temp(tmp_path_factory) / "artifacts", build_all))

@@ -12,7 +12,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +19,10 @@ import pytest
 import tomllib
 
 from stripe_connect.testing import find_steady
-from tests.artifacts import ROOT, Artifacts, spec_dirs
+from tests.artifacts import ROOT, Artifacts, once, run_temp, spec_dirs
 from tests.test_docs import assert_walkthrough_succeeded
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
+pytestmark = pytest.mark.slow
 
 # What the Steady tests need besides the package (the same pytest as the dev tools).
 TEST_REQUIREMENTS = [
@@ -43,15 +42,16 @@ class Installed:
         return subprocess.run(command, cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300, check=False)
 
 
-@pytest.fixture(scope="module")
-def installed(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    venv = tmp_path_factory.mktemp("installed") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    # The dev environment's pip installs into the fresh one (--python), which then needs no pip of its own.
-    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", str(artifacts.wheel)]
-    result = subprocess.run([*install, *TEST_REQUIREMENTS], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+@pytest.fixture(scope="session")
+def installed(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    def install(venv: Path) -> None:
+        subprocess.run([sys.executable, "-m", "venv", "--without-pip", "--clear", str(venv)], check=True)
+        # The dev environment's pip installs into the fresh one (--python), which then needs no pip of its own.
+        pip = [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet"]
+        result = subprocess.run([*pip, str(artifacts.wheel), *TEST_REQUIREMENTS], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+    venv = once(run_temp(tmp_path_factory) / "venv", install)
     spec = Path(spec_dirs()["STRIPE_SPEC_DIRS"]) / "spec3.yaml"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env |= {
@@ -59,7 +59,7 @@ def installed(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) ->
         "STRIPE_CONNECT_TEST_SPEC": str(spec),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    yield Installed(venv, python, env)
+    return Installed(venv, venv / "bin" / "python", env)
 
 
 def scratch(tmp_path: Path, *files: str) -> Path:

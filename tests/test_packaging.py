@@ -18,7 +18,7 @@ import tomllib
 from stripe_connect._version import VERSION
 from tests.artifacts import ROOT, Artifacts
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("packaging")]
+pytestmark = pytest.mark.slow
 
 DIST_INFO = f"stripe_connect-{VERSION}.dist-info"
 SDIST_TOP = f"stripe_connect-{VERSION}"
