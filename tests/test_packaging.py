@@ -6,6 +6,7 @@ from __future__ import annotations
 import email
 import email.message
 import gzip
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -153,3 +154,18 @@ def test_a_build_renders_with_the_generator_tools_make_generate_uses() -> None:
     build_pins = pyproject["tool"]["hatch"]["build"]["hooks"]["custom"]["generator-requires"]
     assert build_pins
     assert set(build_pins) <= set(pyproject["project"]["optional-dependencies"]["dev"])
+
+
+def test_an_sdist_without_the_generated_code_refuses_to_build(tmp_path: Path) -> None:
+    # An unpacked sdist (PKG-INFO at its root) never renders: without generated/ it says so instead of
+    # building a wheel that fails on its first import.
+    for relative in ("pyproject.toml", "hatch_build.py", "README.md", "LICENSE", "spec/pin.toml"):
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, tmp_path / relative)
+    shutil.copytree(ROOT / "stripe_connect", tmp_path / "stripe_connect", ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "PKG-INFO").write_text(f"Metadata-Version: 2.4\nName: stripe-connect\nVersion: {VERSION}\n")
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path / "dist")]
+    result = subprocess.run(build, cwd=tmp_path, capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "this sdist lacks generated/stripe_connect_generated" in result.stdout + result.stderr
+    assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.whl"))
