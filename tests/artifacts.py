@@ -57,11 +57,15 @@ def clean_copy(target: Path) -> Path:
     return target
 
 
-def spec_dirs() -> dict[str, str]:
-    """The build hook finds the pinned document (by its sha256) where `make spec` materialized it."""
+def pinned_spec() -> Path:
     from codegen.pin import MATERIALIZED, materialize
 
-    return {"STRIPE_SPEC_DIRS": str((MATERIALIZED if MATERIALIZED.exists() else materialize()).parent)}
+    return MATERIALIZED if MATERIALIZED.exists() else materialize()
+
+
+def spec_dirs() -> dict[str, str]:
+    """The build hook finds the pinned document (by its sha256) where `make spec` materialized it."""
+    return {"STRIPE_SPEC_DIRS": str(pinned_spec().parent)}
 
 
 def only(directory: Path, pattern: str) -> Path:

@@ -19,7 +19,7 @@ import pytest
 import tomllib
 
 from stripe_connect.testing import find_steady
-from tests.artifacts import ROOT, Artifacts, once, run_temp, spec_dirs
+from tests.artifacts import ROOT, Artifacts, once, pinned_spec, run_temp
 from tests.test_docs import assert_walkthrough_succeeded
 
 pytestmark = pytest.mark.slow
@@ -52,11 +52,10 @@ def installed(artifacts: Artifacts, tmp_path_factory: pytest.TempPathFactory) ->
         assert result.returncode == 0, result.stderr
 
     venv = once(run_temp(tmp_path_factory) / "venv", install)
-    spec = Path(spec_dirs()["STRIPE_SPEC_DIRS"]) / "spec3.yaml"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env |= {
         "STRIPE_CONNECT_STEADY": find_steady(),
-        "STRIPE_CONNECT_TEST_SPEC": str(spec),
+        "STRIPE_CONNECT_TEST_SPEC": str(pinned_spec()),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     return Installed(venv, venv / "bin" / "python", env)
