@@ -10,6 +10,7 @@ Clients, models and pagination types load on first use, so importing this packag
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from stripe_connect._errors import (
@@ -26,6 +27,7 @@ from stripe_connect._errors import (
 )
 from stripe_connect._lazy import lazy_exports
 from stripe_connect._options import ClientOptions, RequestOptions
+from stripe_connect._registry import load_models_with
 from stripe_connect._version import VERSION
 
 if TYPE_CHECKING:
@@ -63,6 +65,9 @@ if TYPE_CHECKING:
     from stripe_connect.webhooks import Webhooks
 
 __version__ = VERSION
+
+# The core imports nothing generated: the public face tells it where the generated models live.
+load_models_with(lambda: importlib.import_module("stripe_connect_generated.models"))
 
 _EXPORTS = {
     "StripeClient": "stripe_connect_generated.client",

@@ -292,7 +292,7 @@ class OAuth:
 
     @staticmethod
     def authorize_url(client: BaseStripeClient | BaseAsyncStripeClient, **params: Unpack[AuthorizeUrlParams]) -> str:
-        return client.oauth.authorize_url(**params)
+        return _service(client).authorize_url(**params)
 
     @overload
     @staticmethod
@@ -312,7 +312,7 @@ class OAuth:
     ) -> Coroutine[Any, Any, OAuthToken]: ...
     @staticmethod
     def token(client: BaseStripeClient | BaseAsyncStripeClient, **params: Any) -> Any:
-        return client.oauth.token(**params)
+        return _service(client).token(**params)
 
     @overload
     @staticmethod
@@ -340,7 +340,13 @@ class OAuth:
         client_id: str | None = None,
         **request_options: Unpack[OAuthRequestOptions],
     ) -> Any:
-        return client.oauth.deauthorize(stripe_user_id=stripe_user_id, client_id=client_id, **request_options)
+        return _service(client).deauthorize(stripe_user_id=stripe_user_id, client_id=client_id, **request_options)
+
+
+def _service(client: BaseStripeClient | BaseAsyncStripeClient) -> OAuthService | AsyncOAuthService:
+    from stripe_connect._client import BaseAsyncStripeClient
+
+    return AsyncOAuthService(client) if isinstance(client, BaseAsyncStripeClient) else OAuthService(client)
 
 
 def __getattr__(name: str) -> Any:
