@@ -31,9 +31,6 @@ from stripe_connect._registry import load_models_with
 from stripe_connect._version import VERSION
 
 if TYPE_CHECKING:
-    from stripe_connect_generated import API_VERSION
-    from stripe_connect_generated.client import AsyncStripeClient, StripeClient
-
     from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
     from stripe_connect._identity import AppInfo
@@ -63,6 +60,8 @@ if TYPE_CHECKING:
         UsedStateStore,
     )
     from stripe_connect.webhooks import Webhooks
+    from stripe_connect_generated import API_VERSION
+    from stripe_connect_generated.client import AsyncStripeClient, StripeClient
 
 __version__ = VERSION
 
