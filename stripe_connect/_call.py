@@ -12,7 +12,9 @@ import time
 import types
 import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import IO, Annotated, Any, Union, get_args, get_origin
+from urllib.parse import unquote
 
 import httpx
 
@@ -25,16 +27,17 @@ from stripe_connect._errors import (
     parse_json_body,
 )
 from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
-from stripe_connect._redact import redact, redact_pairs
+from stripe_connect._redact import install_log_filter, redact, redact_pairs
 from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
 from stripe_connect._version import VERSION
 
 logger = logging.getLogger("stripe_connect")
+install_log_filter()  # httpx logs each request's URL itself: its query can carry a client secret
+
+ATTEMPT_END: ContextVar[float | None] = ContextVar("stripe_connect_attempt_end", default=None)
+"""The `time.monotonic()` by which the current attempt must be over; None outside an SDK call."""
 
 USER_AGENT = f"stripe-connect/{VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
-_RESERVED_HEADERS = frozenset(
-    {"authorization", "stripe-account", "stripe-version", "idempotency-key", "content-type", "user-agent"}
-)
 
 FileInput = bytes | IO[bytes] | os.PathLike[str]
 """A file to upload: its bytes, a binary file object (streamed), or a path."""
@@ -54,10 +57,7 @@ def _headers(options: ClientOptions, method: str, request_options: RequestOption
     idempotency_key = request_options.get("idempotency_key")
     if idempotency_key is not None or method == "POST":
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
-    for name, value in request_options.get("extra_headers", {}).items():
-        if name.lower() in _RESERVED_HEADERS:
-            raise ValueError(f"extra_headers cannot set {name!r}; use the request option for it")
-        headers[name] = value
+    headers.update(request_options.get("extra_headers", {}))  # checked: none of the above, none the transport owns
     return headers
 
 
@@ -106,15 +106,20 @@ class Call:
         self.retries = 0
         self.max_retries: int = request_options.get("max_retries", options.max_retries)
         self.timeout: Timeout = request_options.get("timeout", options.timeout)
+        self.max_response_bytes = request_options.get("max_response_bytes", options.max_response_bytes)
+        self._limits = httpx.Timeout(self.timeout).as_dict()
+        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
+        self._attempt_seconds = max(limit for limit in self._limits.values() if limit is not None)
         self._secret = str(request_options.get("api_key", options.api_key) or "")
         self._opened: list[IO[bytes]] = []
         self._started = time.monotonic()
+        deadline = request_options.get("deadline", options.deadline)
+        self._deadline_at = None if deadline is None else self._started + deadline
         try:
             self.request = self._build(options, params or {}, request_options, base, multipart)
         except BaseException:
             self.close()  # a bad param after a file param: nothing is sent, nothing stays open
             raise
-        self.request.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
 
     def _build(
         self, options: ClientOptions, params: Mapping[str, Any], ro: RequestOptions, base: Base, multipart: bool
@@ -161,6 +166,25 @@ class Call:
     def description(self) -> str:
         return f"{self.method} {self.path}"
 
+    def begin_attempt(self) -> float:
+        """Start an attempt: the `time.monotonic()` it must end by (its timeout, or the call's deadline).
+
+        Each phase's httpx limit is cut to what is left, and the body is read through `take` (which checks
+        the time between chunks); the SDK's own pools also bound every network operation (`_attempt`).
+        """
+        now = time.monotonic()
+        end = now + self._attempt_seconds
+        if self._deadline_at is not None:
+            end = min(end, self._deadline_at)
+        left = max(end - now, 0.0)
+        self.request.extensions["timeout"] = {
+            phase: left if limit is None else min(limit, left) for phase, limit in self._limits.items()
+        }
+        return end
+
+    def begin_body(self, response: httpx.Response, end: float) -> BodyReader:
+        return BodyReader(self, response, end)
+
     def retry_after_response(self, response: httpx.Response) -> float | None:
         """Seconds to wait before retrying, or None when this response is final."""
         self._log(response)
@@ -173,18 +197,25 @@ class Call:
     def retry_after_error(self, error: httpx.RequestError) -> float:
         """Seconds to wait before retrying a request that failed in transit; raises when it may not be retried."""
         logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
-        if self.retries >= self.max_retries or not should_retry_error(error):
+        delay = None
+        if self.retries < self.max_retries and should_retry_error(error):
+            delay = self._next_delay({})
+        if delay is None:
             self.close()
             kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
             detail = redact(str(error), (self._secret,))
             raise APIConnectionError(
                 f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
                 + (f" ({detail})" if detail else "")
-            ) from error
-        return self._next_delay({})
+            ) from _sanitized(error, detail)
+        return delay
 
-    def _next_delay(self, headers: Mapping[str, str]) -> float:
+    def _next_delay(self, headers: Mapping[str, str]) -> float | None:
+        """The wait before the next attempt; None when the call's deadline would pass before it ends."""
         delay = retry_delay(self.retries, headers)
+        if self._deadline_at is not None and time.monotonic() + delay >= self._deadline_at:
+            logger.info("%s: no retry, the call's deadline would pass first", self.description)
+            return None
         self.retries += 1
         for handle in self._opened:  # a retried upload streams the file again from its start
             handle.seek(0)
@@ -217,6 +248,15 @@ class Call:
                 headers=dict(response.headers),
             ) from None
 
+    def too_large(self, response: httpx.Response) -> APIError:
+        return APIError(
+            f"{self.description} returned a body larger than max_response_bytes={self.max_response_bytes} "
+            f"(HTTP {response.status_code}); nothing of it was parsed",
+            http_status=response.status_code,
+            request_id=response.headers.get("request-id"),
+            headers=dict(response.headers),
+        )
+
     def close(self) -> None:
         for handle in self._opened:
             handle.close()
@@ -233,12 +273,59 @@ class Call:
         )
 
 
+class BodyReader:
+    """Collects a streamed response body, chunk by chunk, within the attempt's time and the size cap.
+
+    A body over the cap is an error before its bytes are kept: never a partial object.
+    """
+
+    __slots__ = ("_call", "_chunks", "_end", "_response", "_size")
+
+    def __init__(self, call: Call, response: httpx.Response, end: float) -> None:
+        self._call, self._response, self._end = call, response, end
+        self._chunks: list[bytes] = []
+        self._size = 0
+        cap = call.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if cap is not None and declared.isdigit() and int(declared) > cap:
+            raise call.too_large(response)
+
+    def take(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        cap = self._call.max_response_bytes
+        if cap is not None and self._size > cap:
+            raise self._call.too_large(self._response)
+        if time.monotonic() > self._end:
+            raise httpx.ReadTimeout("the response did not arrive within the attempt's timeout")
+        self._chunks.append(chunk)
+
+    def finish(self) -> None:
+        # What httpx.Response.read() does with the chunks it iterates, once they all passed the checks above.
+        self._response._content = b"".join(self._chunks)  # pyright: ignore[reportPrivateUsage]
+
+
+def _sanitized(error: httpx.RequestError, detail: str) -> httpx.RequestError:
+    """The transport error to chain: its type and redacted message, without what could hold a secret.
+
+    The original carries the request (its Authorization header) and, below it, httpcore's and h11's
+    errors, which quote the offending bytes. A traceback or error tracker prints the whole chain.
+    """
+    try:
+        clean = type(error)(detail)
+    except TypeError:  # a transport's own error type with another signature
+        clean = httpx.TransportError(detail)
+    return clean.with_traceback(error.__traceback__)
+
+
 def _check_path(path: str) -> None:
-    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it)."""
+    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it), no dot
+    segments (`..` would be resolved, by httpx or a server, into another endpoint)."""
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
     if any(c in path for c in "?# ") or not path.isprintable():
         raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
+    if any(unquote(segment) in (".", "..") for segment in path.split("/")):
+        raise ValueError(f"path must not contain dot segments ('.' or '..', even percent-encoded), got {path!r}")
 
 
 def _type_name(tp: Any) -> str:
