@@ -204,5 +204,12 @@ def _check_extra_headers(value: object) -> None:
             raise ValueError(f"extra_headers cannot set {header!r}; use the request option for it")
         if lowered in TRANSPORT_HEADERS:
             raise ValueError(f"extra_headers cannot set {header!r}: the HTTP transport sets it")
-        if not isinstance(header_value, str) or not (header_value.isascii() and header_value.isprintable()):
-            raise ValueError(f"extra_headers[{header!r}] must be printable ASCII text (no control characters)")
+        if (
+            not isinstance(header_value, str)
+            or not (header_value.isascii() and header_value.isprintable())
+            or header_value != header_value.strip()
+        ):
+            raise ValueError(
+                f"extra_headers[{header!r}] must be printable ASCII text, without control characters or "
+                "whitespace at either end"
+            )
