@@ -38,7 +38,7 @@ def recording_client(**options: Any) -> tuple[StripeClient, list[httpx.Request]]
         return httpx.Response(404, json={"error": {"type": "invalid_request_error", "message": "no"}})
 
     http = httpx.Client(transport=httpx.MockTransport(handler))
-    return StripeClient(API_KEY, http_client=http, max_retries=0, **options), sent
+    return StripeClient(API_KEY, http_client=http, **{"max_retries": 0, **options}), sent
 
 
 # -- path parameters ----------------------------------------------------------------------------------
@@ -206,6 +206,7 @@ def test_a_transport_error_quoting_the_key_leaves_no_trace_of_it_in_the_chain() 
         chain.append(error)
         error = error.__cause__ or error.__context__
     assert [type(e) for e in chain] == [APIConnectionError, httpx.LocalProtocolError]
+    assert raised.value.__context__ is None  # raised outside the `except`: the original is not its context
     said = "".join(traceback.format_exception(raised.value)) + "".join(repr(vars(e)) for e in chain)
     assert "refused Bearer [REDACTED]" in said
     assert API_KEY not in said and API_KEY[8:40] not in said
@@ -379,6 +380,7 @@ def test_a_page_that_does_not_advance_stops_with_an_error(fault: FaultServer) ->
         with pytest.raises(APIError, match=r"GET /v1/customers: the list does not advance .*starting_after='cus_1'"):
             for customer in client.customers.list(limit=1).auto_paging_iter():
                 seen.append(customer.id)
+                assert len(seen) < 10, "the walk loops"
     assert seen == ["cus_1", "cus_1"] and len(fault.requests) == 2
 
 
@@ -391,6 +393,7 @@ def test_an_async_page_that_does_not_advance_stops_with_an_error(fault: FaultSer
             with pytest.raises(APIError, match="the list does not advance"):
                 async for customer in client.customers.list(limit=1).auto_paging_iter():
                     seen.append(customer.id)
+                    assert len(seen) < 10, "the walk loops"
         return seen
 
     assert asyncio.run(main()) == ["cus_1", "cus_1"]
@@ -476,3 +479,56 @@ def test_other_extra_headers_are_sent() -> None:
     with pytest.raises(StripeError):
         client.balance.retrieve(extra_headers={"Stripe-Context": "ctx_1", "X-Trace": "a b"})
     assert sent[0].headers["stripe-context"] == "ctx_1" and sent[0].headers["x-trace"] == "a b"
+
+
+# -- option values: one validator for the client, with_options and each call --------------------------------
+
+BAD_OPTIONS = [
+    ("timeout", 0, "timeout must be a positive number of seconds"),
+    ("timeout", -1, "timeout must be a positive number of seconds"),
+    ("timeout", float("inf"), "timeout must be a positive number of seconds"),
+    ("timeout", float("nan"), "timeout must be a positive number of seconds"),
+    ("timeout", True, "timeout must be a positive number of seconds"),
+    ("timeout", "5", "timeout must be a positive number of seconds"),
+    ("timeout", httpx.Timeout(5, read=-1), "each limit of an httpx.Timeout must be positive and finite"),
+    ("timeout", httpx.Timeout(None), "each limit of an httpx.Timeout must be positive and finite"),
+    ("max_retries", True, "max_retries must be a non-negative integer"),
+    ("max_retries", -1, "max_retries must be a non-negative integer"),
+    ("max_retries", 1.5, "max_retries must be a non-negative integer"),
+    ("deadline", 0, "deadline must be None or a positive, finite number of seconds"),
+    ("deadline", float("inf"), "deadline must be None or a positive, finite number of seconds"),
+    ("deadline", False, "deadline must be None or a positive, finite number of seconds"),
+    ("max_response_bytes", 0, "max_response_bytes must be None or a positive integer"),
+    ("max_response_bytes", 1.0, "max_response_bytes must be None or a positive integer"),
+    ("max_response_bytes", True, "max_response_bytes must be None or a positive integer"),
+]
+
+
+@pytest.mark.parametrize(("option", "value", "message"), BAD_OPTIONS, ids=lambda v: repr(v)[:30])
+def test_an_option_is_refused_alike_by_the_client_with_options_and_a_call(
+    option: str, value: object, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message) as built:
+        StripeClient(API_KEY, **{option: value})
+    with pytest.raises(ValueError, match=message) as built_async:
+        AsyncStripeClient(API_KEY, **{option: value})
+    with pytest.raises(ValueError, match=message) as derived:
+        StripeClient(API_KEY).with_options(**{option: value})  # type: ignore[misc]
+    client, sent = recording_client()
+    with pytest.raises(ValueError, match=message) as called:
+        client.balance.retrieve(**{option: value})
+    assert str(built.value) == str(built_async.value) == str(derived.value) == str(called.value)
+    assert sent == []
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("timeout", 0.5), ("timeout", 3), ("timeout", httpx.Timeout(5, connect=1)), ("max_retries", 0)]
+    + [("deadline", 2.5), ("deadline", None), ("max_response_bytes", 1), ("max_response_bytes", None)],
+)
+def test_good_option_values_pass_everywhere(option: str, value: object) -> None:
+    client, sent = recording_client(**{option: value})
+    assert getattr(client.with_options(**{option: value}).options, option) == value  # type: ignore[misc]
+    with pytest.raises(StripeError):  # the recording transport answers 404: the call was sent
+        client.balance.retrieve(**{option: value})
+    assert len(sent) == 1
