@@ -173,14 +173,13 @@ class Call:
         the time between chunks); the SDK's own pools also bound every network operation (`_attempt`).
         """
         now = time.monotonic()
-        end = now + self._attempt_seconds
-        if self._deadline_at is not None:
-            end = min(end, self._deadline_at)
-        left = max(end - now, 0.0)
+        left = self._attempt_seconds
+        if self._deadline_at is not None:  # retries wait only when they can end before it: `left` stays > 0
+            left = max(min(left, self._deadline_at - now), 0.001)
         self.request.extensions["timeout"] = {
             phase: left if limit is None else min(limit, left) for phase, limit in self._limits.items()
         }
-        return end
+        return now + left
 
     def begin_body(self, response: httpx.Response, end: float) -> BodyReader:
         return BodyReader(self, response, end)
