@@ -139,7 +139,7 @@ class FaultServer:
                 stored = self._done[key]
                 return Reply(stored.status, stored.body, {**stored.headers, "Idempotent-Replayed": "true"})
             step = self._steps.pop(0) if len(self._steps) > 1 else self._steps[0]
-            applied = step.reply if isinstance(step, Reset) and step.applies or isinstance(step, Drip) else step
+            applied = step.reply if (isinstance(step, Reset) and step.applies) or isinstance(step, Drip) else step
             if isinstance(applied, Reply) and applied.does_apply:
                 self.applications += 1
                 if request.method == "POST" and key:
