@@ -271,14 +271,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         http = self._pool.get()
         try:
             while True:
-                try:
-                    reply = self._attempt(http, call)
-                except httpx.RequestError as exc:
-                    failure: httpx.RequestError | None = exc
-                else:
-                    failure = None
-                if failure is not None:  # handled outside `except`: the error raised must not chain to it
-                    self._sleep(call.retry_after_error(failure))
+                reply = self._attempt(http, call)
+                if isinstance(reply, httpx.RequestError):
+                    self._sleep(call.retry_after_error(reply))
                     continue
                 delay = call.retry_after_response(reply)
                 if delay is None:
@@ -290,8 +285,12 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
             call.close()  # files opened for an upload, however the call ended
 
     @staticmethod
-    def _attempt(http: httpx.Client, call: Call) -> httpx.Response:
-        """Send the call's request once and read its body, all within the attempt's end."""
+    def _attempt(http: httpx.Client, call: Call) -> httpx.Response | httpx.RequestError:
+        """Send the call's request once and read its body, all within the attempt's end.
+
+        A transport failure is returned, not raised: handled outside its `except`, the error the call
+        may raise for it does not carry it as its context (it quotes the request).
+        """
         end = call.begin_attempt()
         token = ATTEMPT_END.set(end)
         try:
@@ -303,6 +302,8 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
                 body.finish()
             finally:
                 reply.close()
+        except httpx.RequestError as exc:
+            return exc
         finally:
             ATTEMPT_END.reset(token)
         return reply
@@ -400,14 +401,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         http = self._pool.get()
         try:
             while True:
-                try:
-                    reply = await self._attempt(http, call)
-                except httpx.RequestError as exc:
-                    failure: httpx.RequestError | None = exc
-                else:
-                    failure = None
-                if failure is not None:  # handled outside `except`: the error raised must not chain to it
-                    await self._wait(call.retry_after_error(failure))
+                reply = await self._attempt(http, call)
+                if isinstance(reply, httpx.RequestError):
+                    await self._wait(call.retry_after_error(reply))
                     continue
                 delay = call.retry_after_response(reply)
                 if delay is None:
@@ -419,8 +415,8 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
             call.close()  # files opened for an upload, however the call ended
 
     @staticmethod
-    async def _attempt(http: httpx.AsyncClient, call: Call) -> httpx.Response:
-        """Send the call's request once and read its body, all within the attempt's end."""
+    async def _attempt(http: httpx.AsyncClient, call: Call) -> httpx.Response | httpx.RequestError:
+        """Send the call's request once and read its body, all within the attempt's end (see the sync one)."""
         end = call.begin_attempt()
         token = ATTEMPT_END.set(end)
         try:
@@ -432,6 +428,8 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
                 body.finish()
             finally:
                 await reply.aclose()
+        except httpx.RequestError as exc:
+            return exc
         finally:
             ATTEMPT_END.reset(token)
         return reply

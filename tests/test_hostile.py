@@ -159,14 +159,15 @@ def assert_names_not_reveals(error: BaseException, option: str, value: str) -> N
 @pytest.mark.parametrize("option", [*HEADER_OPTIONS[:3], "client_id"])
 def test_a_bad_credential_is_refused_when_the_client_is_built(option: str, form: str) -> None:
     value = BAD_FORMS[form]
+    options: dict[str, Any] = {"api_key": API_KEY, option: value}
     with pytest.raises(ValueError) as built:
-        StripeClient(**({"api_key": API_KEY} | {option: value}))
+        StripeClient(**options)
     assert_names_not_reveals(built.value, option, value)
     with pytest.raises(ValueError) as derived:
         StripeClient(API_KEY).with_options(**{option: value})  # type: ignore[misc]
     assert str(derived.value) == str(built.value)
     with pytest.raises(ValueError) as built_async:
-        AsyncStripeClient(**({"api_key": API_KEY} | {option: value}))
+        AsyncStripeClient(**options)
     assert str(built_async.value) == str(built.value)
 
 
@@ -175,8 +176,9 @@ def test_a_bad_credential_is_refused_when_the_client_is_built(option: str, form:
 def test_a_bad_credential_is_refused_when_a_call_receives_it(option: str, form: str) -> None:
     value = BAD_FORMS[form]
     client, sent = recording_client()
+    options: dict[str, Any] = {option: value}
     with pytest.raises(ValueError) as raised:
-        client.customers.create(email="a@example.com", **{option: value})
+        client.customers.create(email="a@example.com", **options)
     assert_names_not_reveals(raised.value, option, value)
     assert sent == []
 
@@ -511,15 +513,16 @@ BAD_OPTIONS = [
 def test_an_option_is_refused_alike_by_the_client_with_options_and_a_call(
     option: str, value: object, message: str
 ) -> None:
+    options: dict[str, Any] = {option: value}
     with pytest.raises(ValueError, match=message) as built:
-        StripeClient(API_KEY, **{option: value})
+        StripeClient(API_KEY, **options)
     with pytest.raises(ValueError, match=message) as built_async:
-        AsyncStripeClient(API_KEY, **{option: value})
+        AsyncStripeClient(API_KEY, **options)
     with pytest.raises(ValueError, match=message) as derived:
-        StripeClient(API_KEY).with_options(**{option: value})  # type: ignore[misc]
+        StripeClient(API_KEY).with_options(**options)
     client, sent = recording_client()
     with pytest.raises(ValueError, match=message) as called:
-        client.balance.retrieve(**{option: value})
+        client.balance.retrieve(**options)
     assert str(built.value) == str(built_async.value) == str(derived.value) == str(called.value)
     assert sent == []
 
@@ -538,8 +541,9 @@ def test_an_option_is_refused_alike_by_the_client_with_options_and_a_call(
     ],
 )
 def test_good_option_values_pass_everywhere(option: str, value: object) -> None:
-    client, sent = recording_client(**{option: value})
-    assert getattr(client.with_options(**{option: value}).options, option) == value  # type: ignore[misc]
+    options: dict[str, Any] = {option: value}
+    client, sent = recording_client(**options)
+    assert getattr(client.with_options(**options).options, option) == value
     with pytest.raises(StripeError):  # the recording transport answers 404: the call was sent
-        client.balance.retrieve(**{option: value})
+        client.balance.retrieve(**options)
     assert len(sent) == 1
