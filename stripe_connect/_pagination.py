@@ -152,13 +152,17 @@ class _Cursors:
             return None
         key = tuple(sorted(cursor.items()))
         if key in self._seen:
-            where = ", ".join(f"{k}={v!r}" for k, v in key)
+            where = ", ".join(f"{k}={_shortened(v)!r}" for k, v in key)
             raise APIError(
                 f"GET {self._source.path}: the list does not advance (has_more is true, yet the next page "
                 f"starts from {where} again); stopped instead of looping forever"
             )
         self._seen.add(key)
         return cursor
+
+
+def _shortened(value: Any) -> Any:
+    return value[:40] + "..." if isinstance(value, str) and len(value) > 43 else value
 
 
 def _item_id(item: Any) -> str:
