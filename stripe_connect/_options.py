@@ -57,9 +57,13 @@ REQUEST_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 
 # Headers the SDK sets from options, and those the HTTP transport owns (framing, routing, the connection):
 # letting `extra_headers` set them would re-route a request, corrupt its framing or bypass an option check.
-RESERVED_HEADERS = frozenset(
-    {"authorization", "stripe-account", "stripe-version", "idempotency-key", "content-type", "user-agent"}
-)
+OPTION_HEADERS = {
+    "authorization": "api_key",
+    "stripe-account": "stripe_account",
+    "stripe-version": "stripe_version",
+    "idempotency-key": "idempotency_key",
+}
+SDK_HEADERS = frozenset({"content-type", "content-encoding", "user-agent"})
 TRANSPORT_HEADERS = frozenset(
     {
         "host",
@@ -73,8 +77,6 @@ TRANSPORT_HEADERS = frozenset(
         "trailer",
         "upgrade",
         "expect",
-        "content-encoding",
-        "cookie",
     }
 )
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
@@ -200,8 +202,10 @@ def _check_extra_headers(value: object) -> None:
         if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header):
             raise ValueError("extra_headers: a header name must be an HTTP token (letters, digits, -, ...)")
         lowered = header.lower()
-        if lowered in RESERVED_HEADERS:
-            raise ValueError(f"extra_headers cannot set {header!r}; use the request option for it")
+        if lowered in OPTION_HEADERS:
+            raise ValueError(f"extra_headers cannot set {header!r}; use the {OPTION_HEADERS[lowered]} option")
+        if lowered in SDK_HEADERS:
+            raise ValueError(f"extra_headers cannot set {header!r}: the SDK sets it for the body it encodes")
         if lowered in TRANSPORT_HEADERS:
             raise ValueError(f"extra_headers cannot set {header!r}: the HTTP transport sets it")
         if (
