@@ -11,9 +11,13 @@ import dataclasses
 import math
 import re
 from collections.abc import Mapping
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import httpx
+
+if TYPE_CHECKING:
+    from stripe_connect._identity import App
+    from stripe_connect._telemetry import Hook
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_CONNECT_BASE = "https://connect.stripe.com"
@@ -63,7 +67,7 @@ OPTION_HEADERS = {
     "stripe-version": "stripe_version",
     "idempotency-key": "idempotency_key",
 }
-SDK_HEADERS = frozenset({"content-type", "content-encoding", "user-agent"})
+SDK_HEADERS = frozenset({"content-type", "content-encoding", "user-agent", "x-stripe-client-user-agent"})
 TRANSPORT_HEADERS = frozenset(
     {
         "host",
@@ -105,6 +109,12 @@ class ClientOptions:
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
+    app_info: App | None = None
+    """Who is calling (`User-Agent`, `X-Stripe-Client-User-Agent`), shared by derived clients."""
+    hooks: tuple[Hook, ...] = ()
+    """Called with every attempt of every call, by this client and the clients derived from it."""
+    tracer_provider: Any = None
+    """The OpenTelemetry `TracerProvider` spans go to; None: the global one (if any is configured)."""
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -156,6 +166,10 @@ def check_option(name: str, value: object) -> None:
             raise ValueError(f"{name} must be an http(s) address, got {value!r}")
     elif name == "extra_headers":
         _check_extra_headers(value)
+    elif name == "hooks":
+        for hook in value if isinstance(value, tuple) else ():  # pyright: ignore[reportUnknownVariableType]
+            if not callable(hook):
+                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")  # pyright: ignore[reportUnknownArgumentType]
 
 
 # Options sent in a header, and what a valid one looks like (for the error message).
