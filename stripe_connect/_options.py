@@ -167,9 +167,10 @@ def check_option(name: str, value: object) -> None:
     elif name == "extra_headers":
         _check_extra_headers(value)
     elif name == "hooks":
-        for hook in value if isinstance(value, tuple) else ():  # pyright: ignore[reportUnknownVariableType]
+        hooks: tuple[object, ...] = value if isinstance(value, tuple) else ()  # pyright: ignore[reportUnknownVariableType]
+        for hook in hooks:
             if not callable(hook):
-                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")  # pyright: ignore[reportUnknownArgumentType]
+                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")
 
 
 # Options sent in a header, and what a valid one looks like (for the error message).
