@@ -29,6 +29,7 @@ RESERVED = frozenset(
         "max_retries",
         "max_response_bytes",
         "extra_headers",
+        "strict",
         "request_options",
         "self",
     }

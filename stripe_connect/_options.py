@@ -48,6 +48,8 @@ class PlatformRequestOptions(TypedDict, total=False):
     """The largest response body read; a longer one is an `APIError`, never a partial object."""
     extra_headers: Mapping[str, str]
     """Additional HTTP headers (they cannot replace the ones above, nor those the transport owns)."""
+    strict: bool
+    """Raise when the response departs from the models, instead of keeping what does not fit as sent."""
 
 
 class RequestOptions(PlatformRequestOptions, total=False):
@@ -109,6 +111,8 @@ class ClientOptions:
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
+    strict: bool = False
+    """Raise when a response departs from the models, instead of keeping what does not fit as sent."""
     app_info: App | None = None
     """Who is calling (`User-Agent`, `X-Stripe-Client-User-Agent`), shared by derived clients."""
     hooks: tuple[Hook, ...] = ()
@@ -166,6 +170,9 @@ def check_option(name: str, value: object) -> None:
             raise ValueError(f"{name} must be an http(s) address, got {value!r}")
     elif name == "extra_headers":
         _check_extra_headers(value)
+    elif name == "strict":
+        if not isinstance(value, bool):
+            raise ValueError(f"strict must be True or False, got {value!r}")
     elif name == "hooks":
         hooks: tuple[object, ...] = value if isinstance(value, tuple) else ()  # pyright: ignore[reportUnknownVariableType]
         for hook in hooks:
