@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from stripe_connect._errors import APIError
 from stripe_connect._models import StripeModel
 from stripe_connect._options import RequestOptions
 
@@ -122,9 +123,10 @@ class _Page(StripeModel, Generic[T]):
 
     @staticmethod
     def _walk(source: PageSource, page: _Page[T]) -> Iterator[T]:
+        seen = _Cursors(source)
         while True:
             yield from page._items()
-            cursor = page._next_cursor()
+            cursor = seen.next_of(page)
             if cursor is None:
                 return
             del page
@@ -132,14 +134,43 @@ class _Page(StripeModel, Generic[T]):
 
     @staticmethod
     async def _walk_async(source: PageSource, page: _Page[T]) -> AsyncIterator[T]:
+        seen = _Cursors(source)
         while True:
             for item in page._items():
                 yield item
-            cursor = page._next_cursor()
+            cursor = seen.next_of(page)
             if cursor is None:
                 return
             del page
             page = await source.fetch_async(cursor)
+
+
+class _Cursors:
+    """The cursors a walk has followed: a page pointing back to one of them would loop forever."""
+
+    __slots__ = ("_seen", "_source")
+
+    def __init__(self, source: PageSource) -> None:
+        self._source = source
+        self._seen: set[tuple[tuple[str, Any], ...]] = set()
+
+    def next_of(self, page: _Page[Any]) -> dict[str, Any] | None:
+        cursor = page._next_cursor()  # pyright: ignore[reportPrivateUsage]
+        if cursor is None:
+            return None
+        key = tuple(sorted(cursor.items()))
+        if key in self._seen:
+            where = ", ".join(f"{k}={_shortened(v)!r}" for k, v in key)
+            raise APIError(
+                f"GET {self._source.path}: the list does not advance (has_more is true, yet the next page "
+                f"starts from {where} again); stopped instead of looping forever"
+            )
+        self._seen.add(key)
+        return cursor
+
+
+def _shortened(value: Any) -> Any:
+    return value[:40] + "..." if isinstance(value, str) and len(value) > 43 else value
 
 
 def _parametrized_instance(origin: Any, args: tuple[Any, ...]) -> Any:
