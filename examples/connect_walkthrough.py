@@ -81,7 +81,10 @@ def main() -> None:
         print(f"   {type(charges).__name__} of {len(charges.data)} {type(charges.data[0]).__name__}(s)\n")
 
         print("4. Paging through a list: every page repeats the filters and the account")
-        for payout in itertools.islice(shop.payouts.list(limit=2, status="paid").auto_paging_iter(), 3):
+        first = shop.payouts.list(limit=2, status="paid")
+        # Into the second page and no further: Steady serves the same page again, where Stripe's next page
+        # moves on (a list that does not advance stops the walk with an APIError rather than loop).
+        for payout in itertools.islice(first.auto_paging_iter(), len(first.data) + 1):
             print(f"   {type(payout).__name__} {payout.id[:24]}... {payout.amount} {payout.currency}")
         print()
 
@@ -143,10 +146,11 @@ async def async_fan_out(api_base: str) -> None:
         balances = await asyncio.gather(*(client.balance.retrieve(stripe_account=a) for a in accounts))
         print(f"   {len(balances)} {type(balances[0]).__name__}s, one per account")
         tenant = client.for_account(accounts[0])
+        first = await tenant.payouts.list(limit=2)
         payouts = []
         async for payout in tenant.payouts.list(limit=2).auto_paging_iter():
             payouts.append(payout)
-            if len(payouts) == 3:
+            if len(payouts) == len(first.data) + 1:  # into the second page (Steady's repeats the first)
                 break
         print(f"   async paging as {tenant.options.stripe_account}: {len(payouts)} {type(payouts[0]).__name__}s")
 

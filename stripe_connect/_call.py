@@ -10,7 +10,9 @@ import os
 import time
 import uuid
 from collections.abc import Mapping
+from contextvars import ContextVar
 from typing import IO, TYPE_CHECKING, Any, cast
+from urllib.parse import unquote
 
 import httpx
 
@@ -24,7 +26,7 @@ from stripe_connect._errors import (
 )
 from stripe_connect._identity import identity_headers
 from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
-from stripe_connect._redact import redact, redact_pairs
+from stripe_connect._redact import install_log_filter, redact, redact_pairs
 from stripe_connect._response_meta import JSONObject, LastResponse
 from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
 from stripe_connect._route import Route
@@ -34,18 +36,10 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 logger = logging.getLogger("stripe_connect")
+install_log_filter()  # httpx logs each request's URL itself: its query can carry a client secret
 
-_RESERVED_HEADERS = frozenset(
-    {
-        "authorization",
-        "stripe-account",
-        "stripe-version",
-        "idempotency-key",
-        "content-type",
-        "user-agent",
-        "x-stripe-client-user-agent",
-    }
-)
+ATTEMPT_END: ContextVar[float | None] = ContextVar("stripe_connect_attempt_end", default=None)
+"""The `time.monotonic()` by which the current attempt must be over; None outside an SDK call."""
 
 FileInput = bytes | IO[bytes] | os.PathLike[str]
 """A file to upload: its bytes, a binary file object (streamed), or a path."""
@@ -65,10 +59,7 @@ def _headers(options: ClientOptions, method: str, request_options: RequestOption
     idempotency_key = request_options.get("idempotency_key")
     if idempotency_key is not None or method == "POST":
         headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
-    for name, value in request_options.get("extra_headers", {}).items():
-        if name.lower() in _RESERVED_HEADERS:
-            raise ValueError(f"extra_headers cannot set {name!r}; use the request option for it")
-        headers[name] = value
+    headers.update(request_options.get("extra_headers", {}))  # checked: none of the above, none the transport owns
     return headers
 
 
@@ -124,6 +115,11 @@ class Call:
         self.retries = 0
         self.max_retries: int = request_options.get("max_retries", options.max_retries)
         self.timeout: Timeout = request_options.get("timeout", options.timeout)
+        self.max_response_bytes = request_options.get("max_response_bytes", options.max_response_bytes)
+        self._limits = httpx.Timeout(self.timeout).as_dict()
+        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
+        self._attempt_seconds = max(limit for limit in self._limits.values() if limit is not None)
+        self.attempt_end = 0.0  # the time.monotonic() the attempt in flight must end by
         self.strict: bool = request_options.get("strict", options.strict)
         self.api_version: str | None = request_options.get("stripe_version", options.stripe_version)
         self._secret = str(request_options.get("api_key", options.api_key) or "")
@@ -135,12 +131,13 @@ class Call:
         self._pending = False  # an attempt is out and its outcome not yet reported
         self._request_id: str | None = None  # of the latest response
         self._base_url = options.base_url(base)
+        deadline = request_options.get("deadline", options.deadline)
+        self._deadline_at = None if deadline is None else self._started + deadline
         try:
             self.request = self._build(options, params or {}, request_options, base, multipart)
         except BaseException:
             self.close()  # a bad param after a file param: nothing is sent, nothing stays open
             raise
-        self.request.extensions["timeout"] = httpx.Timeout(self.timeout).as_dict()
 
     def _build(
         self, options: ClientOptions, params: Mapping[str, Any], ro: RequestOptions, base: Base, multipart: bool
@@ -201,8 +198,20 @@ class Call:
             self._end_span(None, None, error)
 
     def attempt(self) -> httpx.Request:
-        """The request to send now (the same one on every attempt), timing the attempt."""
-        self._attempt_started = time.monotonic()
+        """The request to send now (the same one on every attempt), timing the attempt.
+
+        The attempt must end by `attempt_end` (its timeout, or the call's deadline): each phase's httpx
+        limit is cut to what is left, the body is read through a `BodyReader` (which checks the time
+        between chunks), and the SDK's own pools bound every network operation by it (`_attempt`).
+        """
+        self._attempt_started = now = time.monotonic()
+        left = self._attempt_seconds
+        if self._deadline_at is not None:  # retries wait only when they can end before it: `left` stays > 0
+            left = max(min(left, self._deadline_at - now), 0.001)
+        self.request.extensions["timeout"] = {
+            phase: left if limit is None else min(limit, left) for phase, limit in self._limits.items()
+        }
+        self.attempt_end = now + left
         self._pending = True
         if self.retries == 0 and self._span is None:
             found = tracer(self._tracer_provider)
@@ -218,6 +227,9 @@ class Call:
                 )
         return self.request
 
+    def begin_body(self, response: httpx.Response) -> BodyReader:
+        return BodyReader(self, response, self.attempt_end)
+
     def retry_after_response(self, response: httpx.Response) -> float | None:
         """Seconds to wait before retrying, or None when this response is final (then pass it to `finish`)."""
         # Looked up once per response: httpx scans every header on each lookup.
@@ -227,13 +239,19 @@ class Call:
             return None
         if not should_retry_status(response.status_code, response.headers):
             return None
+        delay = self._retry_delay(response.headers)
+        if delay is None:
+            return None
         self._report(response.status_code, self._request_id, None)
-        return self._next_delay(response.headers)
+        return self._next(delay)
 
     def retry_after_error(self, error: httpx.RequestError) -> float:
         """Seconds to wait before retrying a request that failed in transit; raises when it may not be retried."""
         logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
-        if self.retries >= self.max_retries or not should_retry_error(error):
+        delay = None
+        if self.retries < self.max_retries and should_retry_error(error):
+            delay = self._retry_delay({})
+        if delay is None:
             self.close()
             kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
             detail = redact(str(error), (self._secret,))
@@ -243,12 +261,19 @@ class Call:
             )
             self._report(None, None, final)
             self._end_span(None, None, final)
-            raise final from error
+            raise final from _sanitized(error, detail)
         self._report(None, None, error)
-        return self._next_delay({})
+        return self._next(delay)
 
-    def _next_delay(self, headers: Mapping[str, str]) -> float:
+    def _retry_delay(self, headers: Mapping[str, str]) -> float | None:
+        """The wait before the next attempt; None when the call's deadline would pass before it ends."""
         delay = retry_delay(self.retries, headers)
+        if self._deadline_at is not None and time.monotonic() + delay >= self._deadline_at:
+            logger.info("%s: no retry, the call's deadline would pass first", self.description)
+            return None
+        return delay
+
+    def _next(self, delay: float) -> float:
         self.retries += 1
         for handle in self._opened:  # a retried upload streams the file again from its start
             handle.seek(0)
@@ -309,6 +334,15 @@ class Call:
                 headers=dict(response.headers),
             ) from None
 
+    def too_large(self, response: httpx.Response) -> APIError:
+        return APIError(
+            f"{self.description} returned a body larger than max_response_bytes={self.max_response_bytes} "
+            f"(HTTP {response.status_code}); nothing of it was parsed",
+            http_status=response.status_code,
+            request_id=response.headers.get("request-id"),
+            headers=dict(response.headers),
+        )
+
     def close(self) -> None:
         for handle in self._opened:
             handle.close()
@@ -353,9 +387,56 @@ class Call:
         )
 
 
+class BodyReader:
+    """Collects a streamed response body, chunk by chunk, within the attempt's time and the size cap.
+
+    A body over the cap is an error before its bytes are kept: never a partial object.
+    """
+
+    __slots__ = ("_call", "_chunks", "_end", "_response", "_size")
+
+    def __init__(self, call: Call, response: httpx.Response, end: float) -> None:
+        self._call, self._response, self._end = call, response, end
+        self._chunks: list[bytes] = []
+        self._size = 0
+        cap = call.max_response_bytes
+        declared = response.headers.get("content-length", "")
+        if cap is not None and declared.isdigit() and int(declared) > cap:
+            raise call.too_large(response)
+
+    def take(self, chunk: bytes) -> None:
+        self._size += len(chunk)
+        cap = self._call.max_response_bytes
+        if cap is not None and self._size > cap:
+            raise self._call.too_large(self._response)
+        if time.monotonic() > self._end:
+            raise httpx.ReadTimeout("the response did not arrive within the attempt's timeout")
+        self._chunks.append(chunk)
+
+    def finish(self) -> None:
+        # What httpx.Response.read() does with the chunks it iterates, once they all passed the checks above.
+        self._response._content = b"".join(self._chunks)  # pyright: ignore[reportPrivateUsage]
+
+
+def _sanitized(error: httpx.RequestError, detail: str) -> httpx.RequestError:
+    """The transport error to chain: its type and redacted message, without what could hold a secret.
+
+    The original carries the request (its Authorization header) and, below it, httpcore's and h11's
+    errors, which quote the offending bytes. A traceback or error tracker prints the whole chain.
+    """
+    try:
+        clean = type(error)(detail)
+    except TypeError:  # a transport's own error type with another signature
+        clean = httpx.TransportError(detail)
+    return clean.with_traceback(error.__traceback__)
+
+
 def _check_path(path: str) -> None:
-    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it)."""
+    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it), no dot
+    segments (`..` would be resolved, by httpx or a server, into another endpoint)."""
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
     if any(c in path for c in "?# ") or not path.isprintable():
         raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
+    if any(unquote(segment) in (".", "..") for segment in path.split("/")):
+        raise ValueError(f"path must not contain dot segments ('.' or '..', even percent-encoded), got {path!r}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, Ty
 
 import httpx
 
-from stripe_connect._call import Call
+from stripe_connect._call import ATTEMPT_END, Call
 from stripe_connect._identity import App, AppInfo
 from stripe_connect._options import (
     DEFAULT_API_BASE,
@@ -50,6 +50,8 @@ class ClientOptionChanges(TypedDict, total=False):
     client_id: str | None
     max_retries: int
     timeout: Timeout
+    deadline: float | None
+    max_response_bytes: int | None
     api_base: str
     connect_base: str
     files_base: str
@@ -57,25 +59,37 @@ class ClientOptionChanges(TypedDict, total=False):
 
 
 class _Pool(Generic[H]):
-    """The httpx client a client and all the clients derived from it share, created on first use."""
+    """The httpx client a client and all the clients derived from it share, created on first use.
+
+    Once closed it stays closed, as an httpx client does: a call after `close()` is an error rather
+    than a new pool nobody will close.
+    """
 
     def __init__(self, factory: Callable[[], H], shared: H | None) -> None:
         self._factory = factory
         self._http = shared
         self.owned = shared is None
+        self._closed = False
         self._lock = threading.Lock()
 
     def get(self) -> H:
         http = self._http
-        if http is None:
+        if http is None or self._closed:
             with self._lock:
+                if self._closed:
+                    raise RuntimeError(
+                        "this Stripe client was closed (and with it the clients derived from it): "
+                        "make a new StripeClient to send more requests"
+                    )
                 if self._http is None:
                     self._http = self._factory()
                 http = self._http
         return http
 
     def take_for_close(self) -> H | None:
+        """Mark the pool closed; the httpx client to close, if this SDK made it."""
         with self._lock:
+            self._closed = True
             http, self._http = (self._http, None) if self.owned else (None, self._http)
         return http
 
@@ -97,6 +111,8 @@ class _ClientBase(Generic[H]):
         client_id: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         timeout: Timeout = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
@@ -113,6 +129,8 @@ class _ClientBase(Generic[H]):
             client_id=client_id,
             max_retries=max_retries,
             timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
@@ -206,6 +224,10 @@ class _ClientBase(Generic[H]):
         raise NotImplementedError
 
 
+def _path_of(path: str | Route) -> str:
+    return path.path if isinstance(path, Route) else path
+
+
 class BaseStripeClient(_ClientBase[httpx.Client]):
     """A synchronous client. Safe to share between threads; derive per-account clients with `with_options`."""
 
@@ -218,6 +240,8 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         client_id: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         timeout: Timeout = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
@@ -233,7 +257,10 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         stripe_account: the connected account every call targets unless a call says otherwise.
         stripe_version: the API version (default: the version this SDK was generated from).
         client_id: the platform's Connect client id (`ca_...`), for OAuth.
-        max_retries, timeout: defaults for every call (each call may override them).
+        max_retries, timeout: defaults for every call (each call may override them); `timeout` bounds each
+            attempt, connect to last byte.
+        deadline: seconds a whole call may take, retries and their waits included (default: no limit).
+        max_response_bytes: the largest response body read (default: no limit); a longer one is an APIError.
         api_base, connect_base, files_base: where the API, Connect OAuth and file uploads live.
         strict: raise (`APIError`) when a response departs from the models, instead of keeping what does not
             fit as sent (the default; each call may say otherwise with `strict=`).
@@ -251,6 +278,8 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
             client_id=client_id,
             max_retries=max_retries,
             timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
@@ -263,9 +292,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         self._sleep = sleep
 
     def _new_http_client(self) -> httpx.Client:
-        from stripe_connect._http import CookielessClient
+        from stripe_connect._http import new_client
 
-        return CookielessClient(timeout=DEFAULT_TIMEOUT)
+        return new_client()
 
     def _page_source(
         self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
@@ -273,7 +302,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         from stripe_connect._pagination import PageSource
 
         return PageSource(
-            params, fetch=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options)
+            _path_of(path),
+            params,
+            fetch=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
         )
 
     def request(
@@ -291,10 +322,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         with self._call(method, path, params, response, options, base, multipart) as call:
             http = self._pool.get()
             while True:
-                try:
-                    reply = http.send(call.attempt())
-                except httpx.RequestError as exc:
-                    self._sleep(call.retry_after_error(exc))
+                reply = self._attempt(http, call)
+                if isinstance(reply, httpx.RequestError):
+                    self._sleep(call.retry_after_error(reply))
                     continue
                 delay = call.retry_after_response(reply)
                 if delay is None:
@@ -302,6 +332,30 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
                     self._attach(result, call, params, options)
                     return result
                 self._sleep(delay)
+
+    @staticmethod
+    def _attempt(http: httpx.Client, call: Call) -> httpx.Response | httpx.RequestError:
+        """Send the call's request once and read its body, all within the attempt's end.
+
+        A transport failure is returned, not raised: handled outside its `except`, the error the call
+        may raise for it does not carry it as its context (it quotes the request).
+        """
+        request = call.attempt()
+        token = ATTEMPT_END.set(call.attempt_end)
+        try:
+            reply = http.send(request, stream=True)
+            try:
+                body = call.begin_body(reply)
+                for chunk in reply.iter_bytes():
+                    body.take(chunk)
+                body.finish()
+            finally:
+                reply.close()
+        except httpx.RequestError as exc:
+            return exc
+        finally:
+            ATTEMPT_END.reset(token)
+        return reply
 
     @overload
     def raw_request(
@@ -372,6 +426,8 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         client_id: str | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         timeout: Timeout = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
+        max_response_bytes: int | None = None,
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
@@ -390,6 +446,8 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
             client_id=client_id,
             max_retries=max_retries,
             timeout=timeout,
+            deadline=deadline,
+            max_response_bytes=max_response_bytes,
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
@@ -402,9 +460,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         self._sleep = sleep
 
     def _new_http_client(self) -> httpx.AsyncClient:
-        from stripe_connect._http import CookielessAsyncClient
+        from stripe_connect._http import new_async_client
 
-        return CookielessAsyncClient(timeout=DEFAULT_TIMEOUT)
+        return new_async_client()
 
     def _page_source(
         self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
@@ -412,7 +470,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         from stripe_connect._pagination import PageSource
 
         return PageSource(
-            params, fetch_async=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options)
+            _path_of(path),
+            params,
+            fetch_async=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
         )
 
     async def request(
@@ -430,10 +490,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         with self._call(method, path, params, response, options, base, multipart) as call:
             http = self._pool.get()
             while True:
-                try:
-                    reply = await http.send(call.attempt())
-                except httpx.RequestError as exc:
-                    await self._wait(call.retry_after_error(exc))
+                reply = await self._attempt(http, call)
+                if isinstance(reply, httpx.RequestError):
+                    await self._wait(call.retry_after_error(reply))
                     continue
                 delay = call.retry_after_response(reply)
                 if delay is None:
@@ -441,6 +500,26 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
                     self._attach(result, call, params, options)
                     return result
                 await self._wait(delay)
+
+    @staticmethod
+    async def _attempt(http: httpx.AsyncClient, call: Call) -> httpx.Response | httpx.RequestError:
+        """Send the call's request once and read its body, all within the attempt's end (see the sync one)."""
+        request = call.attempt()
+        token = ATTEMPT_END.set(call.attempt_end)
+        try:
+            reply = await http.send(request, stream=True)
+            try:
+                body = call.begin_body(reply)
+                async for chunk in reply.aiter_bytes():
+                    body.take(chunk)
+                body.finish()
+            finally:
+                await reply.aclose()
+        except httpx.RequestError as exc:
+            return exc
+        finally:
+            ATTEMPT_END.reset(token)
+        return reply
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:

@@ -120,10 +120,10 @@ def _as_dict(value: Any) -> dict[str, Any]:
 
 
 def parse_json_body(content: bytes | str) -> Any:
-    """The JSON value of a body, or None when it is not JSON."""
+    """The JSON value of a body, or None when it is not JSON (or nested too deeply to parse)."""
     try:
         return json.loads(content) if content else None
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

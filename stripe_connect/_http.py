@@ -1,6 +1,7 @@
 """The httpx clients this SDK makes for itself when none is passed in (one passed in is used as it is).
 
-They differ from httpx's in one thing: they keep no cookies. Stripe's API authenticates every request by
+They differ from httpx's in two things: each attempt's network operations end by the attempt's end
+(see `_attempt`), and they keep no cookies. Stripe's API authenticates every request by
 its headers and sets no cookies worth keeping, while looking for them costs httpx ~20 µs per response
 (building `urllib` request and response stand-ins for `http.cookiejar`): a fifth of the client-side time
 of a small call.
@@ -9,6 +10,9 @@ of a small call.
 from __future__ import annotations
 
 import httpx
+
+from stripe_connect._attempt import bounded_async_transport, bounded_transport
+from stripe_connect._options import DEFAULT_TIMEOUT
 
 
 class _NoCookies(httpx.Cookies):
@@ -40,3 +44,12 @@ class CookielessClient(_Cookieless, httpx.Client):
 
 class CookielessAsyncClient(_Cookieless, httpx.AsyncClient):
     pass
+
+
+def new_client() -> CookielessClient:
+    """The pool a `StripeClient` makes for itself: cookieless, each attempt bounded as a whole."""
+    return CookielessClient(timeout=DEFAULT_TIMEOUT, transport=bounded_transport())
+
+
+def new_async_client() -> CookielessAsyncClient:
+    return CookielessAsyncClient(timeout=DEFAULT_TIMEOUT, transport=bounded_async_transport())

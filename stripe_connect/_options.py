@@ -1,8 +1,15 @@
-"""Client options (fixed at construction) and request options (per call), and how they combine."""
+"""Client options (fixed at construction) and request options (per call), and how they combine.
+
+Both are checked by one validator (`check_option`), so a value is refused alike wherever it is given:
+`StripeClient(timeout=0)`, `with_options(timeout=0)` and `retrieve(..., timeout=0)`. Errors name the
+option, never the value of one that may be a secret or end up in a header.
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
@@ -32,11 +39,15 @@ class PlatformRequestOptions(TypedDict, total=False):
     api_key: str
     """Another secret key, or a connected account's OAuth access token, for this call only."""
     timeout: Timeout
-    """Seconds (or an `httpx.Timeout`) for this call."""
+    """Seconds each attempt may take, connect to last byte (or an `httpx.Timeout`: its largest limit)."""
+    deadline: float | None
+    """Seconds the whole call may take, retries and their waits included; None: no limit."""
     max_retries: int
     """How many times this call may be retried."""
+    max_response_bytes: int | None
+    """The largest response body read; a longer one is an `APIError`, never a partial object."""
     extra_headers: Mapping[str, str]
-    """Additional HTTP headers (they cannot replace the ones above)."""
+    """Additional HTTP headers (they cannot replace the ones above, nor those the transport owns)."""
     strict: bool
     """Raise when the response departs from the models, instead of keeping what does not fit as sent."""
 
@@ -49,6 +60,32 @@ class RequestOptions(PlatformRequestOptions, total=False):
 
 
 REQUEST_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
+
+# Headers the SDK sets from options, and those the HTTP transport owns (framing, routing, the connection):
+# letting `extra_headers` set them would re-route a request, corrupt its framing or bypass an option check.
+OPTION_HEADERS = {
+    "authorization": "api_key",
+    "stripe-account": "stripe_account",
+    "stripe-version": "stripe_version",
+    "idempotency-key": "idempotency_key",
+}
+SDK_HEADERS = frozenset({"content-type", "content-encoding", "user-agent", "x-stripe-client-user-agent"})
+TRANSPORT_HEADERS = frozenset(
+    {
+        "host",
+        "content-length",
+        "transfer-encoding",
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "proxy-authorization",
+        "te",
+        "trailer",
+        "upgrade",
+        "expect",
+    }
+)
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
 
 
 def mask_secret(secret: str | None) -> str | None:
@@ -69,6 +106,8 @@ class ClientOptions:
     client_id: str | None = None
     max_retries: int = DEFAULT_MAX_RETRIES
     timeout: Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
+    deadline: float | None = None
+    max_response_bytes: int | None = None
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
@@ -82,24 +121,10 @@ class ClientOptions:
     """The OpenTelemetry `TracerProvider` spans go to; None: the global one (if any is configured)."""
 
     def __post_init__(self) -> None:
-        if self.api_key is not None and (not isinstance(self.api_key, str) or not self.api_key.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError("api_key must be a non-empty string (or None to pass one per request)")
-        if self.stripe_account is not None and (
-            not isinstance(self.stripe_account, str) or not self.stripe_account.strip()  # pyright: ignore[reportUnnecessaryIsInstance]
-        ):
-            raise ValueError("stripe_account must be a non-empty account id such as 'acct_123', or None")
-        if not isinstance(self.max_retries, int) or self.max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError("max_retries must be a non-negative integer")
-        if not isinstance(self.strict, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValueError("strict must be True or False")
+        for f in dataclasses.fields(self):
+            check_option(f.name, getattr(self, f.name))
         for name in ("api_base", "connect_base", "files_base"):
-            value = getattr(self, name)
-            if not value.startswith(("http://", "https://")):
-                raise ValueError(f"{name} must be an http(s) address, got {value!r}")
-            object.__setattr__(self, name, value.rstrip("/"))
-        for hook in self.hooks:
-            if not callable(hook):
-                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")
+            object.__setattr__(self, name, getattr(self, name).rstrip("/"))
 
     def base_url(self, base: Base) -> str:
         return {"api": self.api_base, "connect": self.connect_base, "files": self.files_base}[base]
@@ -115,19 +140,102 @@ def check_request_options(options: Mapping[str, object]) -> None:
     unknown = set(options) - REQUEST_OPTION_NAMES
     if unknown:
         raise TypeError(f"unknown request option(s) {sorted(unknown)}; expected some of {sorted(REQUEST_OPTION_NAMES)}")
-    account = options.get("stripe_account")
-    if account is not None and (not isinstance(account, str) or not account.strip()):
-        raise ValueError("stripe_account must be a non-empty account id such as 'acct_123', or None")
-    key = options.get("api_key")
-    if "api_key" in options and (not isinstance(key, str) or not key.strip()):
-        raise ValueError("api_key must be a non-empty string")
-    retries = options.get("max_retries", 0)
-    if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
-        raise ValueError(f"max_retries must be a non-negative integer, got {retries!r}")
-    if not isinstance(options.get("strict", False), bool):
-        raise ValueError(f"strict must be True or False, got {options.get('strict')!r}")
-    timeout = options.get("timeout", 1.0)
-    if not isinstance(timeout, httpx.Timeout) and (
-        not isinstance(timeout, int | float) or isinstance(timeout, bool) or not timeout > 0
-    ):
-        raise ValueError(f"timeout must be a positive number of seconds or an httpx.Timeout, got {timeout!r}")
+    for name, value in options.items():
+        if name == "api_key" and value is None:
+            raise ValueError("api_key must be a non-empty string")  # per call, None cannot mean "the client's"
+        check_option(name, value)
+
+
+def check_option(name: str, value: object) -> None:
+    """Refuse a value of a client or request option that could not be sent, would misroute or hang a call."""
+    if name in _HEADER_BOUND:
+        if value is not None:
+            _check_header_value(name, value, _HEADER_BOUND[name])
+    elif name == "client_id":
+        if value is not None:
+            _check_header_value(name, value, "Connect client id such as 'ca_123'")
+    elif name == "max_retries":
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise ValueError(f"max_retries must be a non-negative integer, got {value!r}")
+    elif name == "timeout":
+        _check_timeout(value)
+    elif name == "deadline":
+        if value is not None and not _is_positive_seconds(value):
+            raise ValueError(f"deadline must be None or a positive, finite number of seconds, got {value!r}")
+    elif name == "max_response_bytes":
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise ValueError(f"max_response_bytes must be None or a positive integer, got {value!r}")
+    elif name in ("api_base", "connect_base", "files_base"):
+        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+            raise ValueError(f"{name} must be an http(s) address, got {value!r}")
+    elif name == "extra_headers":
+        _check_extra_headers(value)
+    elif name == "strict":
+        if not isinstance(value, bool):
+            raise ValueError(f"strict must be True or False, got {value!r}")
+    elif name == "hooks":
+        hooks: tuple[object, ...] = value if isinstance(value, tuple) else ()  # pyright: ignore[reportUnknownVariableType]
+        for hook in hooks:
+            if not callable(hook):
+                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")
+
+
+# Options sent in a header, and what a valid one looks like (for the error message).
+_HEADER_BOUND = {
+    "api_key": "secret key such as 'sk_test_...' (or None to pass one per request)",
+    "stripe_account": "account id such as 'acct_123' (or None)",
+    "stripe_version": "API version such as '2023-08-16'",
+    "idempotency_key": "key of printable ASCII characters",
+}
+
+
+def _check_header_value(name: str, value: object, expected: str) -> None:
+    # A key read from a file often ends in a newline: sent, it would fail in the transport with an error
+    # quoting the header, key and all. Whitespace, control and non-ASCII characters are refused here.
+    if not isinstance(value, str) or not value:
+        got = "an empty string" if isinstance(value, str) else f"a {type(value).__name__}"
+        raise ValueError(f"{name} must be a non-empty {expected}, got {got}")
+    if not (value.isascii() and value.isprintable()) or any(c.isspace() for c in value):
+        raise ValueError(
+            f"{name} must be a non-empty {expected}; the value given has whitespace, a control or a non-ASCII "
+            "character (a trailing newline from a file or an environment variable?)"
+        )
+
+
+def _is_positive_seconds(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and 0 < value < math.inf
+
+
+def _check_timeout(value: object) -> None:
+    if isinstance(value, httpx.Timeout):
+        limits = [value.connect, value.read, value.write, value.pool]
+        if all(limit is None for limit in limits) or not all(
+            limit is None or _is_positive_seconds(limit) for limit in limits
+        ):
+            raise ValueError(f"timeout: each limit of an httpx.Timeout must be positive and finite, got {value!r}")
+    elif not _is_positive_seconds(value):
+        raise ValueError(f"timeout must be a positive number of seconds (finite) or an httpx.Timeout, got {value!r}")
+
+
+def _check_extra_headers(value: object) -> None:
+    if not isinstance(value, Mapping):
+        raise TypeError(f"extra_headers must be a mapping of header names to values, got {type(value).__name__}")
+    for header, header_value in value.items():  # pyright: ignore[reportUnknownVariableType]
+        if not isinstance(header, str) or not _HEADER_NAME.fullmatch(header):
+            raise ValueError("extra_headers: a header name must be an HTTP token (letters, digits, -, ...)")
+        lowered = header.lower()
+        if lowered in OPTION_HEADERS:
+            raise ValueError(f"extra_headers cannot set {header!r}; use the {OPTION_HEADERS[lowered]} option")
+        if lowered in SDK_HEADERS:
+            raise ValueError(f"extra_headers cannot set {header!r}: the SDK sets it for the body it encodes")
+        if lowered in TRANSPORT_HEADERS:
+            raise ValueError(f"extra_headers cannot set {header!r}: the HTTP transport sets it")
+        if (
+            not isinstance(header_value, str)
+            or not (header_value.isascii() and header_value.isprintable())
+            or header_value != header_value.strip()
+        ):
+            raise ValueError(
+                f"extra_headers[{header!r}] must be printable ASCII text, without control characters or "
+                "whitespace at either end"
+            )

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+from stripe_connect._errors import APIError
 from stripe_connect._models import StripeModel
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class PageSource:
     """How a page was fetched, so that the next one is fetched the same way: the first call's params, and
     the client's way of repeating that call with other params (a sync client's or an async client's)."""
 
+    path: str
     params: Mapping[str, Any]
     fetch: Callable[[Mapping[str, Any]], Any] | None = None
     fetch_async: Callable[[Mapping[str, Any]], Awaitable[Any]] | None = None
@@ -89,37 +91,71 @@ class _Page(StripeModel, Generic[T]):
 
     def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the pages after it, fetching them as needed."""
-        fetch = self._attached_source().sync_fetch()  # fails before the first item, not after a page
-        return self._walk(fetch, self)
+        source = self._attached_source()
+        fetch = source.sync_fetch()  # fails before the first item, not after a page
+        return self._walk(source, fetch, self)
 
     def auto_paging_iter_async(self) -> AsyncIterator[T]:
         """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
-        fetch = self._attached_source().async_fetch()  # fails before the first item, not after a page
-        return self._walk_async(fetch, self)
+        source = self._attached_source()
+        fetch = source.async_fetch()  # fails before the first item, not after a page
+        return self._walk_async(source, fetch, self)
 
     # The walks hold one page at a time, the first one included: a walked page goes before the next one
     # arrives (unless the caller keeps it), so memory stays at one page however many there are.
 
     @staticmethod
-    def _walk(fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
+    def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
+        seen = _Cursors(source)
         while True:
             yield from page._items()
-            cursor = page._next_cursor()
+            cursor = seen.next_of(page)
             if cursor is None:
                 return
             del page
             page = fetch(cursor)
 
     @staticmethod
-    async def _walk_async(fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]) -> AsyncIterator[T]:
+    async def _walk_async(
+        source: PageSource, fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]
+    ) -> AsyncIterator[T]:
+        seen = _Cursors(source)
         while True:
             for item in page._items():
                 yield item
-            cursor = page._next_cursor()
+            cursor = seen.next_of(page)
             if cursor is None:
                 return
             del page
             page = await fetch(cursor)
+
+
+class _Cursors:
+    """The cursors a walk has followed: a page pointing back to one of them would loop forever."""
+
+    __slots__ = ("_seen", "_source")
+
+    def __init__(self, source: PageSource) -> None:
+        self._source = source
+        self._seen: set[tuple[tuple[str, Any], ...]] = set()
+
+    def next_of(self, page: _Page[Any]) -> dict[str, Any] | None:
+        cursor = page._next_cursor()  # pyright: ignore[reportPrivateUsage]
+        if cursor is None:
+            return None
+        key = tuple(sorted(cursor.items()))
+        if key in self._seen:
+            where = ", ".join(f"{k}={_shortened(v)!r}" for k, v in key)
+            raise APIError(
+                f"GET {self._source.path}: the list does not advance (has_more is true, yet the next page "
+                f"starts from {where} again); stopped instead of looping forever"
+            )
+        self._seen.add(key)
+        return cursor
+
+
+def _shortened(value: Any) -> Any:
+    return value[:40] + "..." if isinstance(value, str) and len(value) > 43 else value
 
 
 def _parametrized_instance(origin: Any, args: tuple[Any, ...]) -> Any:

@@ -32,7 +32,7 @@ def parse_json(tp: Any, content: bytes | str, *, strict: bool = False, api_versi
             raise
         try:
             data = json.loads(content)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past what json.loads can recurse
             raise refused from None
         return _lenient(tp, data, api_version, refused)
 

@@ -9,8 +9,10 @@ whole in debug logs.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
+from urllib.parse import unquote_plus
 
 MASK = "[REDACTED]"
 
@@ -19,6 +21,8 @@ _SECRET_SHAPES = re.compile(
     r"|\bwhsec_[0-9A-Za-z+/=]{8,}"  # webhook endpoint secrets
     r"|\b(?:rt|ac)_[0-9A-Za-z]{16,}"  # OAuth refresh tokens and authorization codes
     r"|\b\d(?:[ -]?\d){12,18}\b"  # card numbers (13 to 19 digits, maybe grouped)
+    r"|\b[0-9A-Za-z_]+_secret_[0-9A-Za-z]+"  # client secrets (`pi_..._secret_...`, `seti_..._secret_...`)
+    r"|\b[A-Z]{2}\d{2}(?: ?[0-9A-Z]{4}){2,7}(?: ?[0-9A-Z]{1,3})?\b"  # IBANs, maybe grouped by four
 )
 
 # The last bracket segment of a form key that names a secret: `card[number]`, `bank_account[account_number]`.
@@ -28,6 +32,7 @@ _SECRET_FIELDS = frozenset(
         "cvc",
         "cvv",
         "account_number",
+        "iban",
         "id_number",
         "personal_id_number",
         "ssn_last_4",
@@ -62,3 +67,47 @@ def redact_pairs(pairs: Iterable[tuple[str, str]], secrets: Iterable[str] = ()) 
     """Form pairs as `key=value&...` for a log line, secret fields masked and every value redacted."""
     secrets = tuple(secrets)
     return "&".join(f"{key}={MASK if is_secret_field(key) else redact(value, secrets)}" for key, value in pairs)
+
+
+# A query field of a logged URL: `client_secret=...`, `card[number]=...` (brackets maybe percent-encoded).
+_QUERY_FIELD = re.compile(r"(?<=[?&])([^=&#\s\"']+)=([^&#\s\"']*)")
+
+
+def _mask_query_field(match: re.Match[str]) -> str:
+    key = match.group(1)
+    return f"{key}={MASK}" if is_secret_field(unquote_plus(key)) else match.group(0)
+
+
+class _SecretsFilter(logging.Filter):
+    """Masks secrets in the records of httpx and httpcore, which log what an SDK request sends and receives.
+
+    httpx formats the URL (query included) into its "HTTP Request:" line itself, so masking happens on the
+    record: secret-named query fields and secret-shaped text. It keeps no state, so it also masks the
+    secrets of other code's httpx requests, which can only help.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = redact(_QUERY_FIELD.sub(_mask_query_field, message))
+        if masked != message:
+            record.msg, record.args = masked, ()
+        return True
+
+
+_FILTERED_LOGGERS = (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
+_FILTER = _SecretsFilter()
+
+
+def install_log_filter() -> None:
+    """Put the secrets filter on the loggers of the HTTP stack (a logger's filters see only its own records)."""
+    for name in _FILTERED_LOGGERS:
+        log = logging.getLogger(name)
+        if _FILTER not in log.filters:
+            log.addFilter(_FILTER)

@@ -21,13 +21,16 @@ def path(template: str, **ids: str) -> Route:
     the template it came from (which names the operation in hooks and spans).
 
     An empty or non-string id is an error here, before anything is sent (an empty id would silently
-    turn a retrieve into a list call).
+    turn a retrieve into a list call), and so is `.` or `..`: percent-encoding keeps dots, and the dot
+    segment would be resolved into another endpoint (`delete(account, "..")` deleting the account).
     """
     for name, value in ids.items():
         if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
         if not value.strip():
             raise ValueError(f"{name} must be a non-empty id, got {value!r}")
+        if value in (".", ".."):
+            raise ValueError(f"{name} must be an id, not the path segment {value!r}")
     return Route(template, template.format_map({name: quote(value, safe="") for name, value in ids.items()}))
 
 

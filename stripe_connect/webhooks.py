@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import math
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,7 @@ DEFAULT_TOLERANCE = 300
 """Seconds a signature stays valid either side of now."""
 
 SCHEME = "v1"
+_MAX_TIMESTAMP_DIGITS = 12  # Unix seconds until the year 33658; longer is garbage (and int() refuses ~4300)
 
 
 def compute_signature(payload: bytes | str, secret: str, timestamp: int) -> str:
@@ -82,6 +83,12 @@ def _parse_header(sig_header: str) -> tuple[int, list[str]]:
             f"Stripe-Signature header has a non-numeric timestamp {timestamps[0][:20]!r} (expected Unix seconds)",
             sig_header,
         )
+    if len(timestamps[0]) > _MAX_TIMESTAMP_DIGITS:
+        raise SignatureVerificationError(
+            f"Stripe-Signature header has an out-of-range timestamp ({len(timestamps[0])} digits; "
+            "expected Unix seconds)",
+            sig_header,
+        )
     if not signatures:
         found = f" (it has only: {', '.join(sorted(set(schemes)))})" if schemes else ""
         raise SignatureVerificationError(
@@ -105,8 +112,11 @@ def verify_header(
     non-numeric timestamp, no v1 signature, no signature matching (wrong secret or altered body), or a
     timestamp outside `tolerance` seconds of `now()` either way.
     """
-    if tolerance is not None and tolerance < 0:
-        raise ValueError(f"tolerance must be None or >= 0 seconds, got {tolerance}")
+    if tolerance is not None and (
+        not isinstance(tolerance, int | float) or isinstance(tolerance, bool) or not 0 <= tolerance < math.inf  # pyright: ignore[reportUnnecessaryIsInstance]
+    ):
+        # NaN compares false with everything: it would silently turn the replay check off.
+        raise ValueError(f"tolerance must be None or a finite number of seconds >= 0, got {tolerance!r}")
     if not secret:
         raise ValueError("the endpoint secret is empty: pass the webhook endpoint's signing secret (whsec_...)")
     if sig_header is None or not sig_header.strip():
@@ -141,14 +151,16 @@ def verify_header(
 def parse_event(payload: bytes | str, *, strict: bool = False) -> Event:
     """An `Event` from a (verified) payload; `data.object` becomes the model its `object` names.
 
-    Raises `ValueError` when the payload is not JSON or not an event, and under `strict` when it departs
-    from the models (pydantic's `ValidationError` is a `ValueError`).
+    Raises `ValueError` when the payload is not JSON (nested too deeply included) or not an event, and
+    under `strict` when it departs from the models (pydantic's `ValidationError` is a `ValueError`).
     """
+    from pydantic_core import from_json
+
     from stripe_connect._parse import parse_python
     from stripe_connect._registry import generated_models
 
     try:
-        data: Any = json.loads(payload)
+        data: Any = from_json(payload)  # a depth limit, where json.loads raises RecursionError
     except ValueError as exc:
         raise ValueError(f"the webhook payload is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("object") != "event":  # pyright: ignore[reportUnknownMemberType]

@@ -29,6 +29,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     applies: bool | None = None  # default: 2xx applies
     delay: float = 0.0  # seconds before answering
+    chunked: bool = False  # send the body with Transfer-Encoding: chunked (no Content-Length)
 
     def raw_body(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -62,7 +63,17 @@ class Stall:
     seconds: float = 2.0
 
 
-Step = Reply | Reset | Stall
+@dataclass(frozen=True)
+class Drip:
+    """Send `reply` one byte every `every` seconds (its head at once when `body_only`): each read of the
+    client succeeds well within any read timeout, yet the response takes as long as the server likes."""
+
+    reply: Reply
+    every: float = 0.5
+    body_only: bool = False
+
+
+Step = Reply | Reset | Stall | Drip
 
 
 @dataclass
@@ -128,7 +139,7 @@ class FaultServer:
                 stored = self._done[key]
                 return Reply(stored.status, stored.body, {**stored.headers, "Idempotent-Replayed": "true"})
             step = self._steps.pop(0) if len(self._steps) > 1 else self._steps[0]
-            applied = step.reply if isinstance(step, Reset) and step.applies else step
+            applied = step.reply if (isinstance(step, Reset) and step.applies) or isinstance(step, Drip) else step
             if isinstance(applied, Reply) and applied.does_apply:
                 self.applications += 1
                 if request.method == "POST" and key:
@@ -185,6 +196,20 @@ def _handler_for(server: FaultServer) -> type[BaseHTTPRequestHandler]:
                     self.connection.shutdown(socket.SHUT_RDWR)
                 self.connection.close()
                 self.close_connection = True
+            elif isinstance(step, Drip):
+                message = _render(step.reply)
+                start = message.index(b"\r\n\r\n") + 4 if step.body_only else 0
+                self.wfile.write(message[:start])
+                self.wfile.flush()
+                for i in range(start, len(message)):
+                    if server._stopping.wait(step.every):
+                        break
+                    try:
+                        self.wfile.write(message[i : i + 1])
+                        self.wfile.flush()
+                    except OSError:  # the client gave up, as it should
+                        break
+                self.close_connection = True
             else:
                 server._stopping.wait(step.seconds)
                 self.close_connection = True
@@ -200,6 +225,14 @@ def _render(reply: Reply) -> bytes:
         reply.status, "Status"
     )
     headers = {"Content-Type": "application/json", "Request-Id": "req_fault", **reply.headers}
-    headers["Content-Length"] = str(len(body))
+    if reply.chunked:
+        headers["Transfer-Encoding"] = "chunked"
+        size = 1024
+        body = b"".join(
+            b"%x\r\n%s\r\n" % (len(body[i : i + size]), body[i : i + size]) for i in range(0, len(body), size)
+        )
+        body += b"0\r\n\r\n"
+    else:
+        headers["Content-Length"] = str(len(body))
     head = f"HTTP/1.1 {reply.status} {reason}\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     return head.encode() + b"\r\n" + body

@@ -286,11 +286,12 @@ def test_async_search_pages_follow_next_page() -> None:
 
 
 def test_async_retries_sleep_asynchronously_and_reuse_the_idempotency_key() -> None:
-    attempts: list[httpx.Request] = []
+    # Each attempt's headers as they were sent: the request object itself is the same on every attempt.
+    attempts: list[dict[str, str]] = []
     waits: list[float] = []
 
     async def handler(request: httpx.Request) -> httpx.Response:
-        attempts.append(request)
+        attempts.append(dict(request.headers))
         if len(attempts) == 1:
             raise httpx.ConnectError("connection refused")
         if len(attempts) == 2:
@@ -311,8 +312,9 @@ def test_async_retries_sleep_asynchronously_and_reuse_the_idempotency_key() -> N
 
     assert asyncio.run(main()) == "cus_7"
     assert len(attempts) == 4 and len(waits) == 3
-    assert len({r.headers["idempotency-key"] for r in attempts}) == 1
-    assert {r.headers["stripe-account"] for r in attempts} == {"acct_r"}
+    keys = [headers["idempotency-key"] for headers in attempts]
+    assert len(keys) == 4 and len(set(keys)) == 1 and len(keys[0]) == 36  # one generated key, sent four times
+    assert {headers["stripe-account"] for headers in attempts} == {"acct_r"}
     # The core's backoff (jittered, never under 0.5 s); the third wait honours Retry-After: 1.5 at least.
     assert waits[0] == 0.5 and 0.5 <= waits[1] <= 1.0 and 1.5 <= waits[2] <= 2.0
 

@@ -349,6 +349,7 @@ def isolated_venv(root: Path) -> Path:
     return root / "venv"
 
 
+@pytest.mark.slow
 def test_previous_and_pinned_documents_generate_code_pyright_accepts(previous_path: Path, tmp_path: Path) -> None:
     # The pinned document's code is what the tests import: test_typing checks it with pyright, and
     # test_two_generations_are_byte_identical proves a fresh generation equals it. Here: the previous document.

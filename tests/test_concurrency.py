@@ -96,6 +96,7 @@ async def async_job(client: AsyncStripeClient, tenants: dict[str, AsyncStripeCli
     return tag, account
 
 
+@pytest.mark.slow
 def test_10k_requests_over_100_accounts_carry_the_account_each_caller_asked_for(
     server: RecordingServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

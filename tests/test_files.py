@@ -7,6 +7,7 @@ import asyncio
 import email.parser
 import email.policy
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,17 @@ def test_the_file_opened_for_a_path_is_closed(
 
 def test_a_text_mode_file_is_refused(files_host: FaultServer, client: StripeClient, evidence: Path) -> None:
     with evidence.open() as text, pytest.raises(TypeError, match="binary mode"):
+        client.files.create(file=text, purpose="dispute_evidence")  # type: ignore[arg-type]
+    assert files_host.requests == []
+
+
+def test_a_text_mode_stream_is_refused_by_our_own_check(files_host: FaultServer, client: StripeClient) -> None:
+    # A pipe cannot be rewound, so the SDK reads it itself (httpx's own text-mode check never sees it).
+    read_end, write_end = os.pipe()
+    os.write(write_end, b"%PDF-1.4 evidence")
+    os.close(write_end)
+    with open(read_end) as text, pytest.raises(TypeError, match=r"parameter 'file': .* binary mode \('rb'\)"):
+        assert not text.seekable()
         client.files.create(file=text, purpose="dispute_evidence")  # type: ignore[arg-type]
     assert files_host.requests == []
 

@@ -339,10 +339,11 @@ def test_token_keeps_unknown_fields() -> None:
 
 
 def test_retries_reuse_the_idempotency_key() -> None:
-    attempts: list[httpx.Request] = []
+    # Each attempt's URL and headers as they were sent: the request object itself is the same on every attempt.
+    attempts: list[tuple[str, dict[str, str]]] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        attempts.append(request)
+        attempts.append((str(request.url), dict(request.headers)))
         if len(attempts) == 1:
             return httpx.Response(503, json={"error": {"type": "api_error", "message": "try again"}})
         return httpx.Response(200, json={"stripe_user_id": "acct_1", "access_token": "sk_test_x"})
@@ -353,8 +354,9 @@ def test_retries_reuse_the_idempotency_key() -> None:
     )
     assert client.oauth.token(grant_type="authorization_code", code="ac_1").stripe_user_id == "acct_1"
     assert len(attempts) == 2 and len(waits) == 1
-    assert attempts[0].headers["idempotency-key"] == attempts[1].headers["idempotency-key"]
-    assert attempts[0].url == "https://connect.stripe.com/oauth/token"
+    (first_url, first), (second_url, second) = attempts
+    assert first["idempotency-key"] == second["idempotency-key"] and len(first["idempotency-key"]) == 36
+    assert first_url == second_url == "https://connect.stripe.com/oauth/token"
 
 
 @pytest.mark.parametrize(

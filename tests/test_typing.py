@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 BAD_USAGE = """
@@ -34,6 +36,7 @@ def errors_of(report: dict) -> list[dict]:
     return [d for d in report["generalDiagnostics"] if d["severity"] == "error"]
 
 
+@pytest.mark.slow
 def test_whole_project_and_typed_example_have_no_errors() -> None:
     # No paths: pyproject's `include` (the core, the generated package, codegen, tests, bench, examples).
     report = pyright()

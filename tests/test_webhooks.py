@@ -230,10 +230,20 @@ def test_a_header_without_v1_signature_is_rejected() -> None:
     assert str(error) == "Stripe-Signature header has no v1 signature (it has only: v0); this library verifies v1 only"
 
 
-def test_an_absurd_timestamp_fails_cleanly() -> None:
-    huge = "9" * 400
-    header = f"t={huge},v1={compute_signature(PAYLOAD, SECRET, int(huge))}"
-    assert "in the future" in str(rejected(header))
+@pytest.mark.parametrize("digits", [13, 400, 5000])  # 5000: past what int() converts at all
+def test_an_absurd_timestamp_fails_cleanly(digits: int) -> None:
+    header = f"t={'9' * digits},v1={'ab' * 32}"
+    assert str(rejected(header)) == (
+        f"Stripe-Signature header has an out-of-range timestamp ({digits} digits; expected Unix seconds)"
+    )
+    with pytest.raises(SignatureVerificationError, match="out-of-range"):
+        verify_header(PAYLOAD, header, SECRET, None, now=clock)  # not even with the time check off
+
+
+def test_the_longest_timestamp_accepted_still_verifies() -> None:
+    stamp = 10**12 - 1
+    header = f"t={stamp},v1={compute_signature(PAYLOAD, SECRET, stamp)}"
+    assert verify_header(PAYLOAD, header, SECRET, None, now=clock) == stamp
 
 
 def test_signature_errors_are_stripe_errors() -> None:
@@ -241,10 +251,17 @@ def test_signature_errors_are_stripe_errors() -> None:
 
 
 def test_bad_arguments_are_value_errors() -> None:
-    with pytest.raises(ValueError, match="tolerance must be None or >= 0"):
-        construct_event(PAYLOAD, signed(), SECRET, -1, now=clock)
+    for bad in (-1, float("nan"), float("inf"), "300"):
+        with pytest.raises(ValueError, match="tolerance must be None or a finite number of seconds >= 0"):
+            construct_event(PAYLOAD, signed(), SECRET, bad, now=clock)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="the endpoint secret is empty"):
         construct_event(PAYLOAD, signed(), "", now=clock)
+
+
+def test_a_signed_deeply_nested_payload_is_a_value_error_not_a_recursion_error() -> None:
+    nested = b'{"object": "event", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    with pytest.raises(ValueError, match="the webhook payload is not JSON: recursion limit exceeded"):
+        construct_event(nested, signed(nested), SECRET, now=clock)
 
 
 def test_a_verified_payload_that_is_not_an_event_is_a_value_error() -> None:

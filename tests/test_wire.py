@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
 from urllib.parse import parse_qsl
 
@@ -169,3 +170,31 @@ def test_client_repr_hides_the_key() -> None:
     client = StripeClient("sk_live_SECRETSECRET", stripe_account="acct_1")
     assert "SECRET" not in repr(client) and "SECRET" not in repr(client.options)
     assert "sk_live_***" in repr(client.options)
+
+
+class Interval(str, enum.Enum):  # a plain str mixin: str() of a member is "Interval.MONTH", not its value
+    MONTH = "month"
+
+
+class Behavior(enum.Enum):
+    PRORATE = "create_prorations"
+
+
+class Count(enum.IntEnum):
+    THREE = 3
+
+
+def test_enum_valued_params_are_sent_as_their_values(recorder: Recorder) -> None:
+    client = make_client(recorder)
+    client.raw_request(
+        "post",
+        "/v1/prices",
+        {"recurring": {"interval": Interval.MONTH, "interval_count": Count.THREE}, "behavior": [Behavior.PRORATE]},
+    )
+    assert parse_qsl(recorder.last.content.decode()) == [
+        ("recurring[interval]", "month"),
+        ("recurring[interval_count]", "3"),
+        ("behavior[0]", "create_prorations"),
+    ]
+    client.raw_request("get", "/v1/prices", {"type": Interval.MONTH, "expand": [Behavior.PRORATE]})
+    assert recorder.last.url.query.decode() == "type=month&expand[]=create_prorations"
