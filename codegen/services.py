@@ -16,24 +16,10 @@ from codegen.ir import Operation, Param, Service
 from codegen.models import GenerationError, ModelBuilder, ref_name
 from codegen.naming import OperationName, ServiceShape, iter_operations, name_operations
 from codegen.params import ParamTypes
+from stripe_connect._options import REQUEST_OPTION_NAMES
 
-# Names a spec parameter must not take: they are our request options (or the name of their **kwargs).
-RESERVED = frozenset(
-    {
-        "stripe_account",
-        "idempotency_key",
-        "stripe_version",
-        "api_key",
-        "timeout",
-        "deadline",
-        "max_retries",
-        "max_response_bytes",
-        "extra_headers",
-        "strict",
-        "request_options",
-        "self",
-    }
-)
+# Names a spec parameter must not take: the runtime's request options, the name of their **kwargs, self.
+RESERVED = REQUEST_OPTION_NAMES | {"request_options", "self"}
 
 
 @dataclass(frozen=True)
