@@ -20,6 +20,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
+    "Field": "pydantic",
     "AnyObject": "stripe_connect._models",
     "EventType": "stripe_connect_generated.events",
     "Expandable": "stripe_connect._models",
@@ -47,6 +48,13 @@ def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...
 def indent_doc(text: str, width: int) -> str:
     """A docstring's text with its continuation lines indented by `width` spaces."""
     return text.replace("\n", "\n" + " " * width).replace("\n" + " " * width + "\n", "\n\n")
+
+
+def comment(text: str, width: int = 0) -> str:
+    """A text as the body of `#` comment lines (after a first `# `), continuation lines indented by `width`."""
+    return "\n".join(
+        line if i == 0 else (" " * width + "# " + line).rstrip() for i, line in enumerate(text.splitlines())
+    )
 
 
 def summary(doc: str) -> str:
@@ -94,6 +102,8 @@ def environment() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters["indent_doc"] = indent_doc
+    env.filters["comment"] = comment
+    env.filters["py"] = repr  # a string as a Python literal: wire names, routes and keys may hold any character
     env.filters["method_doc"] = method_doc
     env.filters["summary"] = summary
     env.globals["PACKAGE"] = PACKAGE
@@ -160,6 +170,8 @@ def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: d
     deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
     refs = sorted((models_by_name[d].module, d) for d in lazy)
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
+    if any(f.alias for c in model.classes for f in c.fields):
+        always += ("Field",)
     helpers = used_names(types, _MODEL_HELPERS, always=always)
     return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps, lazy_deps=refs)
 

@@ -15,11 +15,12 @@ if TYPE_CHECKING:
 Method = Literal["get", "post", "delete"]
 
 
-def path(template: str, **ids: str) -> str:
+def path(template: str, /, **ids: str) -> str:
     """`path("/v1/charges/{charge}", charge=charge_id)`, each id checked and percent-encoded.
 
     An empty or non-string id is an error here, before anything is sent (an empty id would silently
-    turn a retrieve into a list call).
+    turn a retrieve into a list call). The template is positional-only, so that any id may be called
+    `template`.
     """
     for name, value in ids.items():
         if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
