@@ -45,4 +45,4 @@ def constant_name(event_type: str) -> str:
 def constants(types: list[str]) -> list[tuple[str, str]]:
     """(constant name, event type) pairs, sorted; two types that would share a constant get distinct ones."""
     names = unique_names(types, constant_name, reserved=RESERVED)
-    return sorted((names[t], t) for t in types)
+    return sorted((name, t) for t, name in names.items())

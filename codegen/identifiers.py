@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import keyword
 import re
+import unicodedata
 from collections.abc import Callable, Collection, Iterable
 
 _IRREGULAR: dict[str, str] = {}
@@ -29,14 +30,19 @@ def is_plain(name: str) -> bool:
     return name.isascii() and name.isidentifier() and not keyword.iskeyword(name) and not name.startswith("_")
 
 
+def _ascii(text: str) -> str:
+    """Accents dropped (`café` -> `cafe`); what has no ASCII form goes, to be replaced like punctuation."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
 def snake_name(wire: str) -> str:
     """The Python spelling of a wire name for an attribute, parameter, method or module-level name.
 
-    `is` -> `is_`, `x-header` -> `x_header`, `3d_secure` -> `n_3d_secure`, `_` -> `unnamed`.
+    `is` -> `is_`, `x-header` -> `x_header`, `3d_secure` -> `n_3d_secure`, `café` -> `cafe`, `_` -> `unnamed`.
     """
     if is_plain(wire):
         return wire
-    name = _NOT_WORD.sub("_", wire).strip("_") or "unnamed"
+    name = _NOT_WORD.sub("_", _ascii(wire)).strip("_") or "unnamed"
     if name[0].isdigit():
         name = f"n_{name}"
     return f"{name}_" if keyword.iskeyword(name) else name
@@ -47,7 +53,7 @@ def camel(name: str) -> str:
 
     A part of a class name (it may be empty or start with a digit); `class_name` makes a whole one.
     """
-    out = "".join(p[:1].upper() + p[1:] for p in _NOT_ALNUM.split(name.replace("_", " ")) if p)
+    out = "".join(p[:1].upper() + p[1:] for p in _NOT_ALNUM.split(_ascii(name)) if p)
     return re.sub(r"^3d", "ThreeD", out, flags=re.IGNORECASE)
 
 
@@ -95,5 +101,5 @@ def singular(word: str) -> str:
 
 def module_name(name: str) -> str:
     """A Stripe schema or service name as a module name: `issuing.card` -> `issuing_card`."""
-    out = _NOT_WORD.sub("_", name).lower().strip("_") or "unnamed"
+    out = _NOT_WORD.sub("_", _ascii(name)).lower().strip("_") or "unnamed"
     return f"_{out}" if out[:1].isdigit() or keyword.iskeyword(out) else out

@@ -35,11 +35,17 @@ _MODEL_HELPERS = {
 _PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
 
 
+def _import_order(helper: tuple[str, str]) -> tuple[bool, bool, tuple[str, str]]:
+    """The standard library first, then pydantic, then the core: the order a hand would write them in."""
+    module = helper[1]
+    return module.startswith("stripe_connect"), module == "pydantic", helper
+
+
 def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """{module: [names]} of the helpers that occur as words in `texts` (plus `always`), stdlib modules first."""
     words = set(re.findall(r"\b\w+\b", " ".join(texts))) | set(always)
     by_module: dict[str, list[str]] = {}
-    for name, module in sorted(helpers.items(), key=lambda item: (item[1].startswith("stripe_connect"), item)):
+    for name, module in sorted(helpers.items(), key=_import_order):
         if name in words:
             by_module.setdefault(module, []).append(name)
     return by_module
@@ -48,6 +54,11 @@ def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...
 def indent_doc(text: str, width: int) -> str:
     """A docstring's text with its continuation lines indented by `width` spaces."""
     return text.replace("\n", "\n" + " " * width).replace("\n" + " " * width + "\n", "\n\n")
+
+
+def in_doc(text: str) -> str:
+    """A string of the spec (a version, a route, a name) escaped to stand inside a docstring."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def comment(text: str, width: int = 0) -> str:
@@ -68,14 +79,17 @@ def summary(doc: str) -> str:
 
 
 def method_doc(op: Operation) -> str:
-    parts = [op.doc or f"`{op.key}`."]
+    key = in_doc(op.key)
+    parts = [op.doc or f"`{key}`."]
     if op.deprecated:
         parts.append("Deprecated by Stripe.")
-    documented = [p for p in op.path_params + op.params if p.doc]
+    documented = [p for p in op.path_params + op.params if p.doc or p.wire != p.name]
     if documented:
         lines = ["Args:"]
         for p in documented:
             text = " ".join(p.doc.split())
+            if p.wire != p.name:
+                text = f"(`{in_doc(p.wire)}` in Stripe's API) {text}".rstrip()
             lines.extend(
                 textwrap.wrap(
                     text,
@@ -87,7 +101,7 @@ def method_doc(op: Operation) -> str:
                 )
             )
         parts.append("\n".join(lines))
-    parts.append(f"`{op.key}`")
+    parts.append(f"`{key}`")
     return "\n\n".join(parts)
 
 
@@ -103,6 +117,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["indent_doc"] = indent_doc
     env.filters["comment"] = comment
+    env.filters["in_doc"] = in_doc
     env.filters["py"] = repr  # a string as a Python literal: wire names, routes and keys may hold any character
     env.filters["method_doc"] = method_doc
     env.filters["summary"] = summary
