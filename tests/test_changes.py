@@ -286,6 +286,33 @@ def test_update_spec_moves_the_pin_regenerates_and_reports(
     assert materialize(pin, tmp_path / "again.yaml").read_bytes() == data
 
 
+def test_update_spec_lists_overrides_the_new_document_makes_stale(
+    scratch: Scratch, previous_path: Path, tmp_path: Path
+) -> None:
+    # An override of an operation 2023-08-16 has and 2022-11-15 does not: moving to 2022-11-15 must not fail.
+    overrides = tmp_path / "overrides.toml"
+    overrides.write_text(
+        (ROOT / "spec" / "overrides.toml").read_text()
+        + '\n[[method]]\noperation = "GET /v1/payment_method_domains"\nmethod = "list_domains"\nreason = "test"\n'
+    )
+    report = tmp_path / "changes.md"
+    result = update_spec(str(previous_path), overrides=overrides, report=report, **scratch)
+    stale = "stale override: GET /v1/payment_method_domains is not in the spec (spec/overrides.toml)"
+    assert result.warnings == [stale]
+    assert f"warning: {stale}" in str(result)
+    text = report.read_text()
+    assert "\n1 warning(s): see the end.\n" in text
+    assert text.endswith(f"## Warnings (1)\n\n{_warnings_intro('2022-11-15')}\n\n- {stale}\n")
+    assert read_pin(scratch["pin_file"]).api_version == "2022-11-15"
+
+
+def _warnings_intro(version: str) -> str:
+    return (
+        f"{version} generates, but these entries of spec/overrides.toml or of codegen's special cases no longer\n"
+        "apply to it and were left out: remove them."
+    )
+
+
 def test_update_spec_without_network_fails_clearly_and_changes_nothing(
     scratch: Scratch, monkeypatch: pytest.MonkeyPatch
 ) -> None:
