@@ -32,6 +32,8 @@ def is_plain(name: str) -> bool:
 
 def _ascii(text: str) -> str:
     """Accents dropped (`café` -> `cafe`); what has no ASCII form goes, to be replaced like punctuation."""
+    if text.isascii():
+        return text
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 

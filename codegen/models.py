@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import ast
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,6 +59,10 @@ def ref_name(ref: str) -> str:
 def literal(values: list[Any]) -> str:
     return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
+
+# The names in a rendered annotation are its words outside its string literals (`Literal['is', 'from']`).
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 # What a model class inherits (`model_dump`, `to_dict`, ...): a field of that name gets another Python name.
 INHERITED = frozenset(dir(StripeModel))
@@ -139,9 +143,7 @@ class ModelBuilder:
                 annotation += " | None"
             annotations[prop] = annotation
         # A field named like a name its class's annotations use would hide it when pydantic evaluates them.
-        used = {
-            n.id for a in annotations.values() for n in ast.walk(ast.parse(a, mode="eval")) if isinstance(n, ast.Name)
-        }
+        used = set(_NAME.findall(_STRING.sub("", " ".join(annotations.values()))))
         names = unique_names(props, reserved=INHERITED | used)
         fields = [
             ModelField(names[prop], annotations[prop], prop in required, docstring(sub.get("description")), prop)
