@@ -266,6 +266,9 @@ def test_the_awkward_document_generates_code_pyright_accepts(awkward_tree: Path)
     )
     assert [e.split(": ", 1)[0] for e in errors] == [f"{awkward_tree}/tree/usage.py:{usage_line}"], errors
     assert analyzed >= 15
+    # The API reference names both spellings.
+    reference = (awkward_tree / "tree" / "API.md").read_text()
+    assert "| `is_` (sent as `is`) | str |" in reference and "| `type` | str \\| None |" in reference
 
 
 CALL = """
@@ -417,3 +420,20 @@ def test_a_document_with_strings_python_cannot_hold_as_they_are(no_overrides: Pa
     namespace: dict[str, Any] = {}
     exec(compile(init, "__init__.py", "exec"), namespace)
     assert namespace["API_VERSION"] == 'v"1\\'
+
+
+def test_the_pinned_document_keeps_every_name_as_stripe_spells_it(spec: dict[str, Any]) -> None:
+    # Its names are all plain: none gets another spelling. A new attribute of StripeModel or of the clients
+    # that a Stripe field or service shares would rename that field or service; this says which.
+    api = build_api(spec)
+    renamed = [f"{m.name}.{f.name} ({f.wire})" for m in api.models for c in m.classes for f in c.fields if f.alias]
+    renamed += [
+        f"{op.key}: {p.name} ({p.wire})"
+        for op in api.operations
+        for p in op.path_params + op.params
+        if p.name != p.wire
+    ]
+    renamed += [
+        s.dotted for s in api.services if not all(usable(a) and a.islower() and not a.endswith("_") for a in s.path)
+    ]
+    assert renamed == []
