@@ -4,6 +4,7 @@ synthetic one with every awkward name — generates code that imports, type-chec
 
 from __future__ import annotations
 
+import copy
 import json
 import keyword
 import textwrap
@@ -22,6 +23,7 @@ from codegen.identifiers import class_name, module_name, snake_name, unique_name
 from codegen.ir import Api
 from codegen.models import GenerationError
 from codegen.pin import materialize_references, reference_path
+from codegen.render import render
 from tests.awkward_spec import AWKWARD, EVENT_TYPES, awkward_document
 from tests.generated_trees import pyright_errors, run_against
 
@@ -437,3 +439,18 @@ def test_the_pinned_document_keeps_every_name_as_stripe_spells_it(spec: dict[str
         s.dotted for s in api.services if not all(usable(a) and a.islower() and not a.endswith("_") for a in s.path)
     ]
     assert renamed == []
+
+
+def test_a_property_and_a_nested_parameter_named_is_render_valid_python(spec: dict[str, Any]) -> None:
+    # What a later Stripe document does (Iceland, `is`, in tax registration country options), on the pinned one.
+    doc = copy.deepcopy(spec)
+    doc["components"]["schemas"]["address"]["properties"]["is"] = {"type": "string", "nullable": True}
+    body = doc["paths"]["/v1/customers"]["post"]["requestBody"]["content"]["application/x-www-form-urlencoded"]
+    body["schema"]["properties"]["address"]["anyOf"][0]["properties"]["is"] = {"type": "string"}
+    files = render(build_api(doc))
+    model = files["stripe_connect_generated/models/address.py"]
+    assert '    is_: str | None = Field(None, alias="is")' in model.replace("'", '"')
+    params = files["stripe_connect_generated/params/customer_service.py"]
+    assert "CustomerCreateParamsAddress = TypedDict(" in params
+    for name in ("models/address.py", "params/customer_service.py"):
+        compile(files[f"stripe_connect_generated/{name}"], name, "exec")
