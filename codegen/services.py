@@ -105,6 +105,8 @@ class ServiceBuilder:
         self.python_paths = self._python_paths()
         # The TypedDict names each service's params module has given so far: its methods' types share it.
         self._typed_dict_names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # Service classes given so far (both twins), and the base classes their modules import.
+        self._class_names = {"StripeService", "AsyncStripeService"}
 
     def _current_hosts(self, hosts: Mapping[str, str]) -> dict[str, str]:
         """The host overrides that still apply; a stale one is left out, with a warning."""
@@ -154,7 +156,12 @@ class ServiceBuilder:
         if path in by_path:
             return by_path[path]
         parent = self._service(path[:-1], by_path)
-        stem = class_name("".join(camel(self._segment(path[: i + 1])) for i in range(len(path))))
+        stem = base = class_name("".join(camel(self._segment(path[: i + 1])) for i in range(len(path))))
+        n = 2
+        # Two paths can spell one stem (`things.x_y_z`, a top-level `thing_x_y_z`): the later one is numbered.
+        while {f"{stem}Service", f"Async{stem}Service"} & self._class_names:
+            stem, n = f"{base}{n}", n + 1
+        self._class_names |= {f"{stem}Service", f"Async{stem}Service"}
         service = Service(self.python_paths[path], f"{stem}Service", f"{_snake(stem)}_service", "")
         parent.children.append(service)
         by_path[path] = service
@@ -273,13 +280,7 @@ class ServiceBuilder:
 
     @staticmethod
     def _check(root: Service) -> None:
-        classes: dict[str, str] = {}
         for service in root.walk()[1:]:
-            if service.class_name in classes:
-                raise GenerationError(
-                    f"{service.dotted} and {classes[service.class_name]} are both {service.class_name}"
-                )
-            classes[service.class_name] = service.dotted
             methods = [op.method for op in service.operations]
             for method in methods:
                 if methods.count(method) > 1:

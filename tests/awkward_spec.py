@@ -159,6 +159,15 @@ def awkward_document() -> dict[str, Any]:
             },
         },
         "/v1/webhooks": {"get": {"operationId": "GetWebhooks", "responses": _returns(THING)}},
+        # Service classes: `ThingXYZService` is `things.x_y_z`'s already, `StripeService` the base class.
+        "/v1/thing_x_y_z": {"get": {"operationId": "GetThingXYZ", "responses": _returns(THING)}},
+        "/v1/stripes/{stripe}": {
+            "get": {
+                "operationId": "GetStripe",
+                "parameters": [{"name": "stripe", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": _returns(THING),
+            },
+        },
         "/v1/webhook_endpoints": {
             "post": {
                 "operationId": "PostWebhookEndpoints",

@@ -137,7 +137,20 @@ def test_awkward_params_keep_their_wire_names(awkward: Api) -> None:
     assert action.template == "/v1/things/{template}/x-y.z/{from_}"
     assert ops["POST /v1/things/{is}/import"].method == "import_"
     services = {s.dotted for s in awkward.services}
-    assert services == {"things", "things.x_y_z", "n_3d_secure", "class_", "webhooks_", "webhook_endpoints"}
+    assert services == {
+        "things",
+        "things.x_y_z",
+        "thing_x_y_z",
+        "stripes",
+        "n_3d_secure",
+        "class_",
+        "webhooks_",
+        "webhook_endpoints",
+    }
+    classes = {s.dotted: (s.class_name, s.module) for s in awkward.services}
+    assert classes["things.x_y_z"] == ("ThingXYZService", "thing_x_y_z_service")
+    assert classes["thing_x_y_z"] == ("ThingXYZ2Service", "thing_x_y_z2_service")
+    assert classes["stripes"] == ("Stripe2Service", "stripe2_service")  # not the base class, StripeService
     typed = {td.name: td for op in awkward.operations for td in op.typed_dicts}
     assert typed["ThingCreateParamsDef"].functional and {f.name for f in typed["ThingCreateParamsDef"].fields} >= {
         "is",
@@ -244,6 +257,8 @@ also: Thing = client.things.x_y_z.update("t", "f", n_3d_secure=True)
 client.n_3d_secure.retrieve("id")
 client.class_.retrieve("c")
 client.webhooks_.retrieve()
+client.thing_x_y_z.retrieve()
+client.stripes.retrieve("st_1")
 kinds: list[EventType] = [A_B_C2, N_3D_SECURE]
 name: str | None = thing.is_
 client.things.create(is_="x", def_={"is": 1})  # error: an int where a string belongs
