@@ -21,6 +21,7 @@ from codegen.events import constant_name, constants
 from codegen.generate import build_api, generate
 from codegen.identifiers import class_name, module_name, snake_name, unique_names
 from codegen.ir import Api
+from codegen.load import load_spec
 from codegen.models import GenerationError
 from codegen.pin import materialize_references, reference_path
 from codegen.render import render
@@ -405,8 +406,6 @@ def test_every_reference_document_generates_code_pyright_accepts(reference: str,
 
 def test_the_sdk_document_generates_despite_overrides_it_makes_stale() -> None:
     materialize_references()
-    from codegen.load import load_spec
-
     api = build_api(load_spec(reference_path("sdk")))
     gone = "stale override: DELETE /v1/customers/{customer}/subscriptions/{subscription_exposed_id} is not in the spec"
     assert any(w.startswith(gone) for w in api.warnings), api.warnings
