@@ -94,7 +94,6 @@ class Operation:
     base: str = "api"  # which host: "api" or "files"
     multipart: bool = False
     deprecated: bool = False
-    template: str = ""  # the path with ids named by their arguments: /v1/things/{is_} for a path param `is`
     model_deps: set[str] = field(default_factory=set)
     typed_dicts: list[TypedDictDef] = field(default_factory=list)
 

@@ -61,6 +61,13 @@ def in_doc(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+def path_ids(op: Operation) -> str:
+    """The ids of `path(route, ...)`, named as in the route: `charge=charge`, `**{"is": is_}` for a renamed one."""
+    ids = [f"{p.wire}={p.name}" for p in op.path_params if p.wire == p.name]
+    renamed = [f"{p.wire!r}: {p.name}" for p in op.path_params if p.wire != p.name]
+    return ", ".join([*ids, "**{" + ", ".join(renamed) + "}"] if renamed else ids)
+
+
 def comment(text: str, width: int = 0) -> str:
     """A text as the body of `#` comment lines (after a first `# `), continuation lines indented by `width`."""
     return "\n".join(
@@ -117,6 +124,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["indent_doc"] = indent_doc
     env.filters["comment"] = comment
+    env.filters["path_ids"] = path_ids
     env.filters["in_doc"] = in_doc
     env.filters["py"] = repr  # a string as a Python literal: wire names, routes and keys may hold any character
     env.filters["method_doc"] = method_doc

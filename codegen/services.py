@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -224,8 +223,6 @@ class ServiceBuilder:
         return Operation(
             verb=verb,
             path=path,
-            # The route with each id named by its argument: what `path(template, **ids)` fills in.
-            template=re.sub(r"\{([^{}]*)\}", lambda m: "{" + python.get(m.group(1), m.group(1)) + "}", path),
             operation_id=op["operationId"],
             method=method,
             doc=docstring(op.get("description")),

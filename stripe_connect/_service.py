@@ -2,32 +2,37 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
 
 from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
 from stripe_connect._options import Base, RequestOptions
+from stripe_connect._route import Route
 
 if TYPE_CHECKING:
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
 
 Method = Literal["get", "post", "delete"]
 
+_ID = re.compile(r"\{([^{}]*)\}")
 
-def path(template: str, /, **ids: str) -> str:
-    """`path("/v1/charges/{charge}", charge=charge_id)`, each id checked and percent-encoded.
+
+def path(template: str, /, **ids: str) -> Route:
+    """`path("/v1/charges/{charge}", charge=charge_id)`: the path, each id checked and percent-encoded, with
+    the template it came from (which names the operation in hooks and spans).
 
     An empty or non-string id is an error here, before anything is sent (an empty id would silently
-    turn a retrieve into a list call). The template is positional-only, so that any id may be called
-    `template`.
+    turn a retrieve into a list call). Ids are named as in the spec, whatever the name: the template is
+    positional-only (an id may be called `template`), and `{a.b}` is the id `a.b`, not an attribute.
     """
     for name, value in ids.items():
         if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
         if not value.strip():
             raise ValueError(f"{name} must be a non-empty id, got {value!r}")
-    return template.format_map({name: quote(value, safe="") for name, value in ids.items()})
+    return Route(template, _ID.sub(lambda m: quote(ids[m.group(1)], safe=""), template))
 
 
 class StripeService:
@@ -39,7 +44,7 @@ class StripeService:
     def _request(
         self,
         method: Method,
-        url: str,
+        url: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -59,7 +64,7 @@ class AsyncStripeService:
     async def _request(
         self,
         method: Method,
-        url: str,
+        url: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -70,11 +75,11 @@ class AsyncStripeService:
         return await self._client.request(method, url, params, response, options, base=base, multipart=multipart)
 
     def _list(
-        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
     ) -> AsyncListRequest[Any]:
         return AsyncListRequest(lambda: self._client.request("get", url, params, response, options))
 
     def _search(
-        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
     ) -> AsyncSearchRequest[Any]:
         return AsyncSearchRequest(lambda: self._client.request("get", url, params, response, options))

@@ -24,7 +24,8 @@ from codegen.ir import Api
 from codegen.load import load_spec
 from codegen.models import GenerationError
 from codegen.pin import materialize_references, reference_path
-from codegen.render import render
+from codegen.render import path_ids, render
+from stripe_connect._service import path
 from tests.awkward_spec import AWKWARD, EVENT_TYPES, awkward_document
 from tests.generated_trees import pyright_errors, run_against
 
@@ -134,7 +135,7 @@ def test_awkward_params_keep_their_wire_names(awkward: Api) -> None:
     assert by_wire["type"] == "type" and by_wire["3d_secure"] == "n_3d_secure"
     action = ops["POST /v1/things/{template}/x-y.z/{from}"]
     assert [(p.wire, p.name) for p in action.path_params] == [("template", "template"), ("from", "from_")]
-    assert action.template == "/v1/things/{template}/x-y.z/{from_}"
+    assert path_ids(action) == "template=template, **{'from': from_}"
     assert ops["POST /v1/things/{is}/import"].method == "import_"
     services = {s.dotted for s in awkward.services}
     assert services == {
@@ -304,7 +305,13 @@ def handler(request):
         return httpx.Response(200, json={"object": "list", "data": [THING], "has_more": False, "url": "/v1/things"})
     return httpx.Response(200, json=THING)
 
-client = StripeClient("sk_test_123", http_client=httpx.Client(transport=httpx.MockTransport(handler)), max_retries=0)
+routes = []
+client = StripeClient(
+    "sk_test_123",
+    http_client=httpx.Client(transport=httpx.MockTransport(handler)),
+    max_retries=0,
+    hooks=[lambda attempt: routes.append(attempt.route)],
+)
 thing = client.things.create(
     is_="1", from_="2", class_="3", type="4", match="5", unnamed="6", n_3d_secure="7", x_dash="8", a_b="9",
     foo_bar2="10", self_="11", path_="12", models_=True, api_key_="13", mangled="14", cafe="15", with_="3d",
@@ -316,6 +323,7 @@ client.things.x_y_z.update("t/1", "f 2", n_3d_secure=True)
 client.things.list(from_={"is": "g", "3d_secure": "h"}, x_dash=["i", "j"])
 print(json.dumps({
     "sent": sent,
+    "routes": routes,
     "parsed": {"is_": thing.is_, "class_": thing.class_, "n_3d_secure": thing.n_3d_secure,
                "model_dump_": thing.model_dump_, "str_": thing.str_, "unnamed": thing.unnamed,
                "import_": thing.def_.import_ if thing.def_ else None},
@@ -329,6 +337,13 @@ print(json.dumps({
 def test_the_awkward_document_sends_and_reads_wire_names(awkward_tree: Path) -> None:
     result = json.loads(run_against(awkward_tree / "tree", CALL))
     create, retrieve, action, listing = result["sent"]
+    # Hooks and spans name each operation by its route as the spec writes it.
+    assert result["routes"] == [
+        "/v1/things",
+        "/v1/things/{is}",
+        "/v1/things/{template}/x-y.z/{from}",
+        "/v1/things",
+    ]
     assert (create["method"], create["path"]) == ("POST", "/v1/things")
     assert dict(parse_qsl(create["body"])) == {
         "is": "1",
@@ -467,3 +482,8 @@ def test_a_property_and_a_nested_parameter_named_is_render_valid_python(spec: di
     assert "CustomerCreateParamsAddress = TypedDict(" in params
     for name in ("models/address.py", "params/customer_service.py"):
         compile(files[f"stripe_connect_generated/{name}"], name, "exec")
+
+
+def test_path_ids_may_have_any_name() -> None:
+    route = path("/v1/x/{a.b}/{template}/{is}", **{"a.b": "1 2", "template": "t", "is": "i/j"})
+    assert (route.template, route.path) == ("/v1/x/{a.b}/{template}/{is}", "/v1/x/1%202/t/i%2Fj")
