@@ -14,7 +14,9 @@ client).
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
+import functools
 import json
 import os
 import platform
@@ -83,7 +85,7 @@ class Budget:
 class Case:
     name: str
     title: str
-    kind: str  # "worker": timed in the long-lived workers; "cold": fresh processes; "codegen"
+    kind: str  # "worker": timed in the long-lived workers; "cold": fresh processes; "codegen"; "wheel": built
     libraries: tuple[str, ...]
     unit: str  # "s", "ms", "µs", "MB", "req/s"
     rounds: int
@@ -258,6 +260,17 @@ CASES += [
         note="opentelemetry-sdk's TracerProvider, SimpleSpanProcessor and InMemorySpanExporter, set globally: "
         "one span with an event per call; baseline: the same retrieve without tracing",
     ),
+    Case("wheel", "(l) wheel size", "wheel", (OURS,), "MB", rounds=1, note="`pip wheel .` (the build hook renders)"),
+    Case(
+        "wheel-import",
+        "(l') import + client + first service, from the wheel",
+        "wheel",
+        (FLOOR, OURS),
+        "ms",
+        rounds=12,
+        baseline=FLOOR,
+        note="as (b), with the wheel installed (`pip install --target`, bytecode compiled) first on sys.path",
+    ),
 ]
 WORKER_METHODS = {"auto-paging": "auto_paging", "async": "fanout", "tracing-off": "retrieve", "tracing-on": "retrieve"}
 
@@ -377,12 +390,13 @@ class Worker:
         self.process.wait(timeout=30)
 
 
-def run_cold(python: Path, library: str, mode: str, url: str) -> dict[str, float]:
+def run_cold(python: Path, library: str, mode: str, url: str, env: dict[str, str] | None = None) -> dict[str, float]:
     out = subprocess.run(
         [str(python), str(BENCH / "cold.py"), library, mode, url],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env={**os.environ, **env} if env else None,
     )
     if out.returncode != 0:
         raise RuntimeError(f"{LABELS[library]} {mode} failed:\n{out.stderr}")
@@ -455,6 +469,39 @@ def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], url: str) -
         for library in rotated(libraries, round_):
             measured = run_cold(pythons[library], library, mode, url)
             value = measured["rss_mb"] if case.unit == "MB" else measured["seconds"]
+            result.samples.setdefault(library, []).append(value)
+    return result
+
+
+@functools.cache
+def installed_wheel() -> tuple[Path, Path]:
+    """The wheel `pip wheel .` builds, and a directory it is installed into (removed when the run ends)."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-wheel-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    pip = [sys.executable, "-m", "pip", "--quiet"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp), str(ROOT)], check=True)
+    wheel = next(tmp.glob("*.whl"))
+    site = tmp / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=True)
+    return wheel, site
+
+
+def run_wheel_case(case: Case, rounds: int, url: str) -> Result:
+    wheel, site = installed_wheel()
+    result = Result(case)
+    if case.unit == "MB":
+        result.samples[OURS] = [wheel.stat().st_size / 1e6]
+        return result
+    env = {"PYTHONPATH": str(site)}
+    where = [sys.executable, "-P", "-c", "import stripe_connect; print(stripe_connect.__file__)"]  # as cold.py: no cwd
+    if not subprocess.run(where, env={**os.environ, **env}, capture_output=True, text=True).stdout.startswith(
+        str(site)
+    ):
+        raise RuntimeError(f"{case.title}: stripe_connect was not imported from the installed wheel")
+    for round_ in range(rounds):
+        for library in rotated(case.libraries, round_):
+            value = run_cold(Path(sys.executable), library, "import", url, env)["seconds"]
             result.samples.setdefault(library, []).append(value)
     return result
 
@@ -564,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results: list[Result] = []
     with fixed_server() as (url, server_stats):
-        if any(c.kind == "cold" for c in selected):
+        if any(c.kind in ("cold", "wheel") for c in selected):
             log("compiling bytecode ...")
             for library, python in pythons.items():
                 compile_bytecode(python, library, url)
@@ -578,6 +625,8 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(run_codegen(case, rounds))
                 elif case.kind == "cold":
                     results.append(run_cold_case(case, rounds, pythons, url))
+                elif case.kind == "wheel":
+                    results.append(run_wheel_case(case, rounds, url))
                 else:
                     for library in case.libraries:
                         if library in pythons and library not in workers:
