@@ -10,7 +10,6 @@ from typing import Any
 from codegen.docs import docstring
 from codegen.identifiers import camel, class_name, module_name, unique_names
 from codegen.ir import ModelClass, ModelField, ModelModule
-from stripe_connect._models import StripeModel
 
 Schema = Mapping[str, Any]
 
@@ -65,7 +64,17 @@ _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _NAME = re.compile(r"\b[A-Za-z_]\w*\b")
 
 # What a model class inherits (`model_dump`, `to_dict`, ...): a field of that name gets another Python name.
-INHERITED = frozenset(dir(StripeModel))
+# Written out because generation runs without the runtime's dependencies (a package build); a test keeps it
+# equal to the public attributes of `stripe_connect._models.StripeModel`.
+INHERITED = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "get", "json", "last_response", "model_computed_fields",
+        "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json", "model_extra",
+        "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name", "model_post_init",
+        "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings", "parse_file",
+        "parse_obj", "parse_raw", "schema", "schema_json", "to_dict", "update_forward_refs", "validate",
+    }
+)  # fmt: skip
 
 # Names a model module imports for its annotations: no schema's class may take them.
 MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field", "StripeModel", "ModelRef"}) | {

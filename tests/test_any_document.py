@@ -22,9 +22,13 @@ from codegen.generate import build_api, generate
 from codegen.identifiers import class_name, module_name, snake_name, unique_names
 from codegen.ir import Api
 from codegen.load import load_spec
-from codegen.models import GenerationError
+from codegen.models import INHERITED, GenerationError
 from codegen.pin import materialize_references, reference_path
 from codegen.render import path_ids, render
+from codegen.services import CLIENT_ATTRIBUTES, REQUEST_OPTIONS
+from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
+from stripe_connect._models import StripeModel
+from stripe_connect._options import RequestOptions
 from stripe_connect._service import path
 from tests.awkward_spec import AWKWARD, EVENT_TYPES, awkward_document
 from tests.generated_trees import pyright_errors, run_against
@@ -487,3 +491,12 @@ def test_a_property_and_a_nested_parameter_named_is_render_valid_python(spec: di
 def test_path_ids_may_have_any_name() -> None:
     route = path("/v1/x/{a.b}/{template}/{is}", **{"a.b": "1 2", "template": "t", "is": "i/j"})
     assert (route.template, route.path) == ("/v1/x/{a.b}/{template}/{is}", "/v1/x/1%202/t/i%2Fj")
+
+
+def test_the_names_codegen_reserves_are_the_runtimes() -> None:
+    # codegen runs without the runtime's dependencies, so it lists them; these must stay the runtime's own.
+    public = {n for n in dir(StripeModel) if not n.startswith("_")}
+    assert public == INHERITED
+    clients = {n for n in {*dir(BaseStripeClient), *dir(BaseAsyncStripeClient)} if not n.startswith("_")}
+    assert clients == CLIENT_ATTRIBUTES
+    assert set(RequestOptions.__annotations__) == REQUEST_OPTIONS
