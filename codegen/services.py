@@ -22,6 +22,7 @@ from codegen.params import ParamTypes
 # package build); tests keep them equal to `RequestOptions` and to the clients' public attributes.
 REQUEST_OPTIONS = frozenset(
     {"stripe_account", "idempotency_key", "stripe_version", "api_key", "timeout", "max_retries", "extra_headers"}
+    | {"strict"}
 )
 
 # Names a keyword argument must not take: the request options, and what a method's body refers to.

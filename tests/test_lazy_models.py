@@ -180,13 +180,15 @@ def test_async_auto_paging_lets_walked_pages_go() -> None:
     assert alive_when_fetching == {0: 0, 1: 1, 2: 1, 3: 1}
 
 
-def test_an_invalid_body_is_an_api_error_naming_the_field() -> None:
+def test_an_invalid_expanded_object_is_kept_or_under_strict_an_api_error_naming_the_field() -> None:
     def reply(_request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={**CHARGE, "customer": {**CUSTOMER, "livemode": "maybe"}})
 
     client = StripeClient("sk_test_123", http_client=httpx.Client(transport=httpx.MockTransport(reply)))
     with pytest.raises(APIError, match=r"customer\.customer\.livemode"):
-        client.charges.retrieve("ch_1")
+        client.charges.retrieve("ch_1", strict=True)
+    customer = client.charges.retrieve("ch_1").customer
+    assert isinstance(customer, Customer) and customer.livemode == "maybe"  # the expanded model, the value as sent
 
 
 def test_adapters_are_built_when_made_and_shared() -> None:
