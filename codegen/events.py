@@ -10,7 +10,11 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from codegen.identifiers import unique_names
 from codegen.models import GenerationError
+
+# What events.py defines besides the constants.
+RESERVED = frozenset({"EVENT_TYPES", "EventType", "Final", "Literal"})
 
 SOURCE = ("/v1/webhook_endpoints", "post", "enabled_events")
 WILDCARD = "*"
@@ -33,17 +37,12 @@ def event_types(spec: Mapping[str, Any]) -> list[str]:
 
 
 def constant_name(event_type: str) -> str:
-    """`charge.dispute.created` -> `CHARGE_DISPUTE_CREATED`."""
-    name = re.sub(r"[^0-9A-Za-z]+", "_", event_type).strip("_").upper()
-    return f"_{name}" if name[:1].isdigit() else name
+    """`charge.dispute.created` -> `CHARGE_DISPUTE_CREATED`; any string gives an upper-case identifier."""
+    name = re.sub(r"[^0-9A-Za-z]+", "_", event_type).strip("_").upper() or "UNNAMED"
+    return f"N_{name}" if name[0].isdigit() else name
 
 
 def constants(types: list[str]) -> list[tuple[str, str]]:
-    """(constant name, event type) pairs; two types that would share a constant fail generation."""
-    owners: dict[str, str] = {}
-    for event_type in types:
-        name = constant_name(event_type)
-        if name in owners:
-            raise GenerationError(f"event types {owners[name]!r} and {event_type!r} would both be {name}")
-        owners[name] = event_type
-    return sorted(owners.items())
+    """(constant name, event type) pairs, sorted; two types that would share a constant get distinct ones."""
+    names = unique_names(types, constant_name, reserved=RESERVED)
+    return sorted((name, t) for t, name in names.items())

@@ -25,8 +25,14 @@ OUTPUT = ROOT / "generated"
 def build_api(spec: Mapping[str, Any], overrides_path: Path = OVERRIDES) -> Api:
     models = ModelBuilder(spec["components"]["schemas"])
     model_modules = models.build()
-    root = ServiceBuilder(spec, models, read_overrides(overrides_path), read_host_overrides(overrides_path)).build()
-    api = Api(api_version=str(spec["info"]["version"]), models=model_modules, root=root, event_types=event_types(spec))
+    services = ServiceBuilder(spec, models, read_overrides(overrides_path), read_host_overrides(overrides_path))
+    api = Api(
+        api_version=str(spec["info"]["version"]),
+        models=model_modules,
+        root=services.build(),
+        event_types=event_types(spec),
+        warnings=models.warnings + services.warnings,
+    )
     expected = {(op.path, op.verb) for op in iter_operations(spec)}
     generated = {(op.path, op.verb) for op in api.operations}
     if generated != expected:
@@ -48,12 +54,14 @@ class Report:
     models: int
     files: int
     seconds: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         stages = ", ".join(f"{k} {v:.2f}s" for k, v in self.seconds.items())
+        warnings = "".join(f"\nwarning: {w}" for w in self.warnings)
         return (
             f"generated {self.operations} operations on {self.services} services, {self.models} models, "
-            f"{self.files} files ({stages})"
+            f"{self.files} files ({stages}){warnings}"
         )
 
 
@@ -76,4 +84,4 @@ def generate(spec_path: Path, out_dir: Path = OUTPUT, overrides_path: Path = OVE
     lap("render")
     write_tree(files, out_dir)
     lap("write+format")
-    return Report(len(api.operations), len(api.services), len(api.models), len(files), seconds)
+    return Report(len(api.operations), len(api.services), len(api.models), len(files), seconds, api.warnings)

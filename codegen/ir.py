@@ -8,13 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from codegen.identifiers import is_plain
+
 
 @dataclass
 class ModelField:
-    name: str
+    name: str  # the Python attribute
     type: str
     required: bool
     doc: str
+    wire: str  # the name Stripe sends; the field's alias when it differs from `name`
+
+    @property
+    def alias(self) -> str | None:
+        return self.wire if self.wire != self.name else None
 
 
 @dataclass
@@ -40,7 +47,7 @@ class ModelModule:
 
 @dataclass
 class TypedDictField:
-    name: str
+    name: str  # the key, as sent: keys are wire names
     type: str
     required: bool
     doc: str
@@ -52,14 +59,24 @@ class TypedDictDef:
     doc: str
     fields: list[TypedDictField]
 
+    @property
+    def functional(self) -> bool:
+        """Whether a key cannot be a class attribute (a keyword, not an ASCII identifier, or mangled like
+        `__x`): such a TypedDict is spelled `Name = TypedDict("Name", {...})`, its keys still the wire names."""
+        return not all(is_plain(f.name) for f in self.fields)
+
 
 @dataclass
 class Param:
-    name: str
+    name: str  # the keyword argument
     type: str
     required: bool
     doc: str
     location: str  # "path", "query" or "body"
+    wire: str = ""  # the name Stripe knows it by; defaults to `name`
+
+    def __post_init__(self) -> None:
+        self.wire = self.wire or self.name
 
 
 @dataclass
@@ -119,6 +136,8 @@ class Api:
     models: list[ModelModule]
     root: Service  # a nameless service whose children are the client's top-level attributes
     event_types: list[str] = field(default_factory=list)
+    # What generation noticed without failing: overrides and special cases this document made stale.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def services(self) -> list[Service]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import keyword
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from codegen.docs import docstring
-from codegen.identifiers import camel, module_name
+from codegen.identifiers import camel, class_name, module_name, unique_names
 from codegen.ir import ModelClass, ModelField, ModelModule
 
 Schema = Mapping[str, Any]
@@ -29,7 +29,8 @@ class FieldType:
     reason: str
 
 
-# Each entry must still match the spec (same schema, property and spec type), or generation fails.
+# Each entry applies while the spec still types it so (same schema, property and spec type); a document
+# where it no longer does is generated without it, with a warning.
 FIELD_TYPES = (
     FieldType(
         "notification_event_data",
@@ -58,16 +59,42 @@ def literal(values: list[Any]) -> str:
     return "Literal[" + ", ".join(repr(v) for v in values) + "]"
 
 
+# The names in a rendered annotation are its words outside its string literals (`Literal['is', 'from']`).
+_STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+_NAME = re.compile(r"\b[A-Za-z_]\w*\b")
+
+# What a model class inherits (`model_dump`, `to_dict`, ...): a field of that name gets another Python name.
+# Written out because generation runs without the runtime's dependencies (a package build); a test keeps it
+# equal to the public attributes of `stripe_connect._models.StripeModel`.
+INHERITED = frozenset(
+    {
+        "construct", "copy", "dict", "from_orm", "get", "json", "last_response", "model_computed_fields",
+        "model_config", "model_construct", "model_copy", "model_dump", "model_dump_json", "model_extra",
+        "model_fields", "model_fields_set", "model_json_schema", "model_parametrized_name", "model_post_init",
+        "model_rebuild", "model_validate", "model_validate_json", "model_validate_strings", "parse_file",
+        "parse_obj", "parse_raw", "schema", "schema_json", "to_dict", "update_forward_refs", "validate",
+    }
+)  # fmt: skip
+
+# Names a model module imports for its annotations: no schema's class may take them.
+MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field", "StripeModel", "ModelRef"}) | {
+    "AnyObject",
+    "EventType",
+    "Expandable",
+    "OpenEnum",
+    "Polymorphic",
+    "ListObject",
+    "SearchResult",
+}
+
+
 class ModelBuilder:
     def __init__(self, schemas: Mapping[str, Schema]) -> None:
         self.schemas = schemas
-        self.class_names = {name: camel(name) for name in schemas}
+        self.class_names = unique_names(schemas, class_name, reserved=MODULE_NAMES)
         self.schema_names = {cls: name for name, cls in self.class_names.items()}
-        seen: dict[str, str] = {}
-        for schema, cls in self.class_names.items():
-            if cls in seen:
-                raise GenerationError(f"schemas {seen[cls]!r} and {schema!r} would both be class {cls}")
-            seen[cls] = schema
+        self.module_names = unique_names(schemas, module_name)
+        self.warnings: list[str] = []
         self.field_types = self._field_types()
 
     def is_polymorphic(self, name: str) -> bool:
@@ -77,15 +104,16 @@ class ModelBuilder:
         return [self._module(name) for name in sorted(self.schemas)]
 
     def _field_types(self) -> dict[tuple[str, str], str]:
-        """The special cases of FIELD_TYPES, checked against the spec: a stale one fails generation."""
+        """The special cases of FIELD_TYPES that still apply; a stale one is left out, with a warning."""
         out: dict[tuple[str, str], str] = {}
         for ft in FIELD_TYPES:
             prop = self.schemas.get(ft.schema, {}).get("properties", {}).get(ft.prop)
             if prop is None or prop.get("type") != ft.spec_type or "enum" in prop or "properties" in prop:
-                raise GenerationError(
+                self.warnings.append(
                     f"stale special case in codegen/models.py FIELD_TYPES: {ft.schema}.{ft.prop} is no longer a "
-                    f"plain {ft.spec_type!r} in the spec ({prop!r})"
+                    f"plain {ft.spec_type!r} in the spec ({prop!r}); the spec's type is used"
                 )
+                continue
             out[(ft.schema, ft.prop)] = ft.type
         return out
 
@@ -93,7 +121,7 @@ class ModelBuilder:
         schema = self.schemas[name]
         module = ModelModule(
             schema_name=name,
-            module=module_name(name),
+            module=self.module_names[name],
             name=self.class_names[name],
             doc=docstring(schema.get("description")),
         )
@@ -110,21 +138,34 @@ class ModelBuilder:
         module.deps.discard(module.name)
         return module
 
-    def _class(self, class_name: str, schema: Schema, module: ModelModule, where: str) -> ModelClass:
+    def _class(self, name: str, schema: Schema, module: ModelModule, where: str) -> ModelClass:
         required = set(schema.get("required", []))
-        fields = []
-        for prop, sub in schema.get("properties", {}).items():
+        props: Mapping[str, Schema] = schema.get("properties", {})
+        annotations: dict[str, str] = {}
+        for prop, sub in props.items():
             annotation = self.field_types.get((where, prop)) or self.type_of(
-                sub, module, f"{class_name}{camel(prop)}", f"{where}.{prop}"
+                sub, module, self._inline_name(f"{name}{camel(prop)}", module), f"{where}.{prop}"
             )
             if sub.get("nullable") and not annotation.endswith("| None"):
                 annotation += " | None"
             if prop not in required and not annotation.endswith("| None"):
                 annotation += " | None"
-            if keyword.iskeyword(prop) or not prop.isidentifier():
-                raise GenerationError(f"{where}.{prop}: not a Python identifier; model fields need an alias here")
-            fields.append(ModelField(prop, annotation, prop in required, docstring(sub.get("description"))))
-        return ModelClass(class_name, docstring(schema.get("description")), fields)
+            annotations[prop] = annotation
+        # A field named like a name its class's annotations use would hide it when pydantic evaluates them.
+        used = set(_NAME.findall(_STRING.sub("", " ".join(annotations.values()))))
+        names = unique_names(props, reserved=INHERITED | used)
+        fields = [
+            ModelField(names[prop], annotations[prop], prop in required, docstring(sub.get("description")), prop)
+            for prop, sub in props.items()
+        ]
+        return ModelClass(name, docstring(schema.get("description")), fields)
+
+    def _inline_name(self, hint: str, module: ModelModule) -> str:
+        """The class name of an inline object: its hint unless a model or another inline class has it."""
+        name, n = hint, 2
+        while name in self.schema_names or name in MODULE_NAMES or any(c.name == name for c in module.classes):
+            name, n = f"{hint}{n}", n + 1
+        return name
 
     def _alternatives(self, name: str, module: ModelModule, where: str) -> list[str]:
         """The classes a reference stands for: one, or the members of a polymorphic schema."""

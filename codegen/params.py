@@ -20,9 +20,17 @@ Schema = Mapping[str, Any]
 class ParamTypes:
     """Renders the parameter types of one method, collecting the TypedDicts they need."""
 
-    def __init__(self, prefix: str) -> None:
+    def __init__(self, prefix: str, taken: set[str]) -> None:
         self.prefix = prefix  # e.g. "CustomerCreateParams"
         self.typed_dicts: list[TypedDictDef] = []
+        self.taken = taken  # TypedDict names already given in the service's params module
+
+    def name(self, hint: str) -> str:
+        """`hint`, or `hint2`, ... when two keys spell alike (`foo_bar`, `foo-bar`) or a name is taken."""
+        name, n = hint, 2
+        while name in self.taken:
+            name, n = f"{hint}{n}", n + 1
+        return name
 
     def type_of(self, schema: Schema, hint: str, where: str) -> str:
         if "$ref" in schema:
@@ -66,6 +74,8 @@ class ParamTypes:
                 return f"dict[str, {self.type_of(extra, hint, where + '{}')}]"  # pyright: ignore[reportUnknownArgumentType]
             return "dict[str, Any]"
         required = set(schema.get("required", []))
+        hint = self.name(hint)
+        self.taken.add(hint)
         fields = [
             TypedDictField(
                 name,

@@ -20,6 +20,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
+    "Field": "pydantic",
     "AnyObject": "stripe_connect._runtime",
     "EventType": "stripe_connect_generated.events",
     "Expandable": "stripe_connect._runtime",
@@ -34,11 +35,17 @@ _MODEL_HELPERS = {
 _PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._runtime"}
 
 
+def _import_order(helper: tuple[str, str]) -> tuple[bool, bool, tuple[str, str]]:
+    """The standard library first, then pydantic, then the core: the order a hand would write them in."""
+    module = helper[1]
+    return module.startswith("stripe_connect"), module == "pydantic", helper
+
+
 def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...] = ()) -> dict[str, list[str]]:
     """{module: [names]} of the helpers that occur as words in `texts` (plus `always`), stdlib modules first."""
     words = set(re.findall(r"\b\w+\b", " ".join(texts))) | set(always)
     by_module: dict[str, list[str]] = {}
-    for name, module in sorted(helpers.items(), key=lambda item: (item[1].startswith("stripe_connect"), item)):
+    for name, module in sorted(helpers.items(), key=_import_order):
         if name in words:
             by_module.setdefault(module, []).append(name)
     return by_module
@@ -47,6 +54,25 @@ def used_names(texts: list[str], helpers: dict[str, str], always: tuple[str, ...
 def indent_doc(text: str, width: int) -> str:
     """A docstring's text with its continuation lines indented by `width` spaces."""
     return text.replace("\n", "\n" + " " * width).replace("\n" + " " * width + "\n", "\n\n")
+
+
+def in_doc(text: str) -> str:
+    """A string of the spec (a version, a route, a name) escaped to stand inside a docstring."""
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def path_ids(op: Operation) -> str:
+    """The ids of `path(route, ...)`, named as in the route: `charge=charge`, `**{"is": is_}` for a renamed one."""
+    ids = [f"{p.wire}={p.name}" for p in op.path_params if p.wire == p.name]
+    renamed = [f"{p.wire!r}: {p.name}" for p in op.path_params if p.wire != p.name]
+    return ", ".join([*ids, "**{" + ", ".join(renamed) + "}"] if renamed else ids)
+
+
+def comment(text: str, width: int = 0) -> str:
+    """A text as the body of `#` comment lines (after a first `# `), continuation lines indented by `width`."""
+    return "\n".join(
+        line if i == 0 else (" " * width + "# " + line).rstrip() for i, line in enumerate(text.splitlines())
+    )
 
 
 def summary(doc: str) -> str:
@@ -60,14 +86,17 @@ def summary(doc: str) -> str:
 
 
 def method_doc(op: Operation) -> str:
-    parts = [op.doc or f"`{op.key}`."]
+    key = in_doc(op.key)
+    parts = [op.doc or f"`{key}`."]
     if op.deprecated:
         parts.append("Deprecated by Stripe.")
-    documented = [p for p in op.path_params + op.params if p.doc]
+    documented = [p for p in op.path_params + op.params if p.doc or p.wire != p.name]
     if documented:
         lines = ["Args:"]
         for p in documented:
             text = " ".join(p.doc.split())
+            if p.wire != p.name:
+                text = f"(`{in_doc(p.wire)}` in Stripe's API) {text}".rstrip()
             lines.extend(
                 textwrap.wrap(
                     text,
@@ -79,7 +108,7 @@ def method_doc(op: Operation) -> str:
                 )
             )
         parts.append("\n".join(lines))
-    parts.append(f"`{op.key}`")
+    parts.append(f"`{key}`")
     return "\n\n".join(parts)
 
 
@@ -94,6 +123,10 @@ def environment() -> jinja2.Environment:
         autoescape=False,  # noqa: S701 - renders Python source, not HTML
     )
     env.filters["indent_doc"] = indent_doc
+    env.filters["comment"] = comment
+    env.filters["path_ids"] = path_ids
+    env.filters["in_doc"] = in_doc
+    env.filters["py"] = repr  # a string as a Python literal: wire names, routes and keys may hold any character
     env.filters["method_doc"] = method_doc
     env.filters["summary"] = summary
     env.globals["PACKAGE"] = PACKAGE
@@ -160,6 +193,8 @@ def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: d
     deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
     refs = sorted((models_by_name[d].module, d) for d in lazy)
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
+    if any(f.alias for c in model.classes for f in c.fields):
+        always += ("Field",)
     helpers = used_names(types, _MODEL_HELPERS, always=always)
     return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps, lazy_deps=refs)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import keyword
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,15 +11,29 @@ from typing import Any
 import tomllib
 
 from codegen.docs import docstring, plain
-from codegen.identifiers import camel, singular
+from codegen.identifiers import camel, class_name, is_plain, singular, snake_name, unique_names
 from codegen.ir import Operation, Param, Service
 from codegen.models import GenerationError, ModelBuilder, ref_name
 from codegen.naming import OperationName, ServiceShape, iter_operations, name_operations
 from codegen.params import ParamTypes
-from stripe_connect._options import REQUEST_OPTION_NAMES
 
-# Names a spec parameter must not take: the runtime's request options, the name of their **kwargs, self.
-RESERVED = REQUEST_OPTION_NAMES | {"request_options", "self"}
+# Names a spec parameter must not take: they are our request options. The generator fails on one.
+# This and CLIENT_ATTRIBUTES are written out because generation runs without the runtime's dependencies (a
+# package build); tests keep them equal to `RequestOptions` and to the clients' public attributes.
+REQUEST_OPTIONS = frozenset(
+    {"stripe_account", "idempotency_key", "stripe_version", "api_key", "timeout", "max_retries", "extra_headers"}
+    | {"strict", "deadline", "max_response_bytes"}
+)
+
+# Names a keyword argument must not take: the request options, and what a method's body refers to.
+# A spec parameter spelled so in Python gets another name (`self` -> `self_`); its wire name is kept.
+RESERVED = REQUEST_OPTIONS | {"request_options", "self", "path", "models"}
+
+# What the clients already are (`client.webhooks`, `client.request`): a top-level service takes another name.
+CLIENT_ATTRIBUTES = frozenset(
+    {"aclose", "api_version", "close", "deserialize", "for_account", "oauth", "options", "raw_request", "request"}
+    | {"webhooks", "with_options"}
+)
 
 
 @dataclass(frozen=True)
@@ -52,15 +66,25 @@ def read_host_overrides(path: Path) -> dict[str, str]:
     return hosts
 
 
-def apply_overrides(names: dict[tuple[str, str], OperationName], overrides: list[Override]) -> None:
+def apply_overrides(names: dict[tuple[str, str], OperationName], overrides: list[Override]) -> list[str]:
+    """Apply the method overrides; return a warning for each one this document made stale.
+
+    A stale override (its operation is gone, or the rules now give its name) changes nothing: generation
+    goes on and the change report lists it. One that would make a name unusable fails.
+    """
+    warnings: list[str] = []
     for o in overrides:
+        if not is_plain(o.method):
+            raise GenerationError(f"override of {o.operation}: method {o.method!r} is not a usable Python name")
         verb, _, path = o.operation.partition(" ")
         key = (path, verb.lower())
         if key not in names:
-            raise GenerationError(f"stale override: {o.operation} is not in the spec (spec/overrides.toml)")
-        if names[key].method == o.method:
-            raise GenerationError(f"stale override: {o.operation} is already named {o.method!r} (spec/overrides.toml)")
-        names[key] = OperationName(names[key].service, o.method, names[key].resource)
+            warnings.append(f"stale override: {o.operation} is not in the spec (spec/overrides.toml)")
+        elif names[key].method == o.method:
+            warnings.append(f"stale override: {o.operation} is already named {o.method!r} (spec/overrides.toml)")
+        else:
+            names[key] = OperationName(names[key].service, o.method, names[key].resource)
+    return warnings
 
 
 def final_names(spec: Mapping[str, Any], overrides: list[Override]) -> dict[tuple[str, str], OperationName]:
@@ -81,18 +105,42 @@ class ServiceBuilder:
         self.spec = spec
         self.models = models
         self.names, self.shapes = name_operations(spec)
-        apply_overrides(self.names, overrides)
-        self.hosts = dict(hosts or {})
-        self._check_hosts()
+        self.warnings = apply_overrides(self.names, overrides)
+        self.hosts = self._current_hosts(hosts or {})
+        self.python_paths = self._python_paths()
+        # The TypedDict names each service's params module has given so far: its methods' types share it.
+        self._typed_dict_names: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        # Service classes given so far (both twins), and the base classes their modules import.
+        self._class_names = {"StripeService", "AsyncStripeService"}
 
-    def _check_hosts(self) -> None:
-        for operation, base in self.hosts.items():
+    def _current_hosts(self, hosts: Mapping[str, str]) -> dict[str, str]:
+        """The host overrides that still apply; a stale one is left out, with a warning."""
+        current: dict[str, str] = {}
+        for operation, base in hosts.items():
             verb, _, path = operation.partition(" ")
             op = self.spec["paths"].get(path, {}).get(verb.lower())
             if op is None:
-                raise GenerationError(f"stale host override: {operation} is not in the spec (spec/overrides.toml)")
-            if _spec_base(op) == base:
-                raise GenerationError(f"stale host override: the spec already serves {operation} from {base!r}")
+                self.warnings.append(f"stale host override: {operation} is not in the spec (spec/overrides.toml)")
+            elif _spec_base(op) == base:
+                self.warnings.append(f"stale host override: the spec already serves {operation} from {base!r}")
+            else:
+                current[operation] = base
+        return current
+
+    def _python_paths(self) -> dict[tuple[str, ...], tuple[str, ...]]:
+        """Each service's path of spec segments -> its attributes: identifiers, distinct among siblings."""
+        paths = {n.service[:i] for n in self.names.values() for i in range(1, len(n.service) + 1)}
+        siblings: dict[tuple[str, ...], set[str]] = defaultdict(set)
+        for p in paths:
+            siblings[p[:-1]].add(p[-1])
+        attrs = {
+            parent: unique_names(segments, reserved=() if parent else CLIENT_ATTRIBUTES)
+            for parent, segments in siblings.items()
+        }
+        out: dict[tuple[str, ...], tuple[str, ...]] = {(): ()}
+        for p in sorted(paths, key=len):
+            out[p] = (*out[p[:-1]], attrs[p[:-1]][p[-1]])
+        return out
 
     def build(self) -> Service:
         root = Service((), "", "", "")
@@ -113,15 +161,21 @@ class ServiceBuilder:
         if path in by_path:
             return by_path[path]
         parent = self._service(path[:-1], by_path)
-        stem = "".join(camel(self._segment(path[: i + 1])) for i in range(len(path)))
-        service = Service(path, f"{stem}Service", f"{_snake(stem)}_service", "")
+        stem = base = class_name("".join(camel(self._segment(path[: i + 1])) for i in range(len(path))))
+        n = 2
+        # Two paths can spell one stem (`things.x_y_z`, a top-level `thing_x_y_z`): the later one is numbered.
+        while {f"{stem}Service", f"Async{stem}Service"} & self._class_names:
+            stem, n = f"{base}{n}", n + 1
+        self._class_names |= {f"{stem}Service", f"Async{stem}Service"}
+        service = Service(self.python_paths[path], f"{stem}Service", f"{_snake(stem)}_service", "")
         parent.children.append(service)
         by_path[path] = service
         return service
 
     def _segment(self, path: tuple[str, ...]) -> str:
         shape = self.shapes.get(path, ServiceShape(path, False))
-        return singular(path[-1]) if shape.is_collection or self._lists(path) else path[-1]
+        attr = self.python_paths[path][-1]
+        return singular(attr) if shape.is_collection or self._lists(path) else attr
 
     def _lists(self, path: tuple[str, ...]) -> bool:
         return any(n.service == path and n.method in ("list", "create") for n in self.names.values())
@@ -136,40 +190,47 @@ class ServiceBuilder:
     def _operation(
         self, path: str, verb: str, op: Mapping[str, Any], name: OperationName, service: Service
     ) -> Operation:
-        prefix = f"{service.class_name.removesuffix('Service')}{camel(name.method)}Params"
-        types = ParamTypes(prefix)
-        path_params: list[Param] = []
-        params: list[Param] = []
-        for p in op.get("parameters", []):
-            location = p["in"]
-            if location not in ("path", "query"):
-                raise GenerationError(f"{verb.upper()} {path}: parameter {p['name']!r} in {location!r}")
-            param = Param(
-                p["name"],
-                "str" if location == "path" else types.type_of(p["schema"], f"{prefix}{camel(p['name'])}", p["name"]),
-                location == "path" or bool(p.get("required")),
-                docstring(p.get("description")),
-                location,
-            )
-            (path_params if location == "path" else params).append(param)
+        method = snake_name(name.method)
+        prefix = f"{service.class_name.removesuffix('Service')}{camel(method)}Params"
+        types = ParamTypes(prefix, self._typed_dict_names[service.path])
         content = op.get("requestBody", {}).get("content", {})
         multipart = "multipart/form-data" in content
         body = (content.get("multipart/form-data") or content.get("application/x-www-form-urlencoded") or {}).get(
             "schema", {}
         )
+        spec_params = op.get("parameters", [])
+        where = f"{verb.upper()} {path}"
+        wires = [p["name"] for p in spec_params] + list(body.get("properties", {}))
+        self._check_params(where, wires)
+        python = unique_names(wires, reserved=RESERVED)
+        path_params: list[Param] = []
+        params: list[Param] = []
+        for p in spec_params:
+            location = p["in"]
+            if location not in ("path", "query"):
+                raise GenerationError(f"{where}: parameter {p['name']!r} in {location!r}")
+            param = Param(
+                python[p["name"]],
+                "str" if location == "path" else types.type_of(p["schema"], f"{prefix}{camel(p['name'])}", p["name"]),
+                location == "path" or bool(p.get("required")),
+                docstring(p.get("description")),
+                location,
+                p["name"],
+            )
+            (path_params if location == "path" else params).append(param)
         required = set(body.get("required", []))
         for prop, sub in body.get("properties", {}).items():
             rendered = types.type_of(sub, f"{prefix}{camel(prop)}", prop)
-            params.append(Param(prop, rendered, prop in required, docstring(sub.get("description")), "body"))
-        path_params.sort(key=lambda p: path.index("{" + p.name + "}"))
+            doc = docstring(sub.get("description"))
+            params.append(Param(python[prop], rendered, prop in required, doc, "body", prop))
+        path_params.sort(key=lambda p: path.index("{" + p.wire + "}"))
         params.sort(key=lambda p: (not p.required, p.name))
-        self._check_params(f"{verb.upper()} {path}", path_params + params)
         returns, item, kind, deps = self._response(path, verb, op)
         return Operation(
             verb=verb,
             path=path,
             operation_id=op["operationId"],
-            method=name.method,
+            method=method,
             doc=docstring(op.get("description")),
             path_params=path_params,
             params=params,
@@ -184,16 +245,14 @@ class ServiceBuilder:
         )
 
     @staticmethod
-    def _check_params(where: str, params: list[Param]) -> None:
+    def _check_params(where: str, wires: list[str]) -> None:
         seen: set[str] = set()
-        for p in params:
-            if p.name in RESERVED:
-                raise GenerationError(f"{where}: parameter {p.name!r} collides with a request option")
-            if not p.name.isidentifier():
-                raise GenerationError(f"{where}: parameter {p.name!r} is not a Python identifier")
-            if p.name in seen:
-                raise GenerationError(f"{where}: parameter {p.name!r} appears twice")
-            seen.add(p.name)
+        for wire in wires:
+            if wire in REQUEST_OPTIONS:
+                raise GenerationError(f"{where}: parameter {wire!r} collides with a request option")
+            if wire in seen:
+                raise GenerationError(f"{where}: parameter {wire!r} appears twice")
+            seen.add(wire)
 
     def _response(self, path: str, verb: str, op: Mapping[str, Any]) -> tuple[str, str, str, set[str]]:
         """(annotation, item annotation, kind, model names) of the 200 response."""
@@ -224,17 +283,8 @@ class ServiceBuilder:
 
     @staticmethod
     def _check(root: Service) -> None:
-        classes: dict[str, str] = {}
         for service in root.walk()[1:]:
-            if service.class_name in classes:
-                raise GenerationError(
-                    f"{service.dotted} and {classes[service.class_name]} are both {service.class_name}"
-                )
-            classes[service.class_name] = service.dotted
             methods = [op.method for op in service.operations]
-            for op in service.operations:
-                if keyword.iskeyword(op.method) or not op.method.isidentifier():
-                    raise GenerationError(f"{op.key}: method name {op.method!r} is not usable; add an override")
             for method in methods:
                 if methods.count(method) > 1:
                     clash = [op.key for op in service.operations if op.method == method]

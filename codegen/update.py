@@ -27,12 +27,14 @@ class Update:
     new: Pin
     changes: list[Change]
     report: Path
+    warnings: list[str]  # what the new document made stale (in the report too)
 
     def __str__(self) -> str:
         breaking = sum(c.breaking for c in self.changes)
+        warnings = "".join(f"\nwarning: {w}" for w in self.warnings)
         return (
             f"pinned Stripe API {self.new.api_version} (sha256 {self.new.sha256[:12]}…, was {self.old.api_version}); "
-            f"{len(self.changes)} change(s), {breaking} breaking: {self.report}"
+            f"{len(self.changes)} change(s), {breaking} breaking: {self.report}{warnings}"
         )
 
 
@@ -97,4 +99,4 @@ def update_spec(
     report = report or BUILD_DIR / f"api-changes-{old_pin.api_version}-to-{new_pin.api_version}.md"
     report.parent.mkdir(parents=True, exist_ok=True)
     report.write_text(text)
-    return Update(old_pin, new_pin, changes, report)
+    return Update(old_pin, new_pin, changes, report, new_api.warnings)

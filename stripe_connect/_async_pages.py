@@ -9,8 +9,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-if TYPE_CHECKING:
-    from stripe_connect._pagination import ListObject, SearchResult, _Page  # pyright: ignore[reportPrivateUsage]
+if TYPE_CHECKING:  # named in quoted base classes below (importing them would load pydantic with the services)
+    from stripe_connect._pagination import (  # noqa: F401
+        ListObject,
+        SearchResult,
+        _Page,  # pyright: ignore[reportPrivateUsage]
+    )
 
 T = TypeVar("T")
 P = TypeVar("P", bound="_Page[Any]")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import quote
@@ -15,14 +16,18 @@ if TYPE_CHECKING:
 
 Method = Literal["get", "post", "delete"]
 
+_ID = re.compile(r"\{([^{}]*)\}")
 
-def path(template: str, **ids: str) -> Route:
+
+def path(template: str, /, **ids: str) -> Route:
     """`path("/v1/charges/{charge}", charge=charge_id)`: the path, each id checked and percent-encoded, with
     the template it came from (which names the operation in hooks and spans).
 
-    An empty or non-string id is an error here, before anything is sent (an empty id would silently
-    turn a retrieve into a list call), and so is `.` or `..`: percent-encoding keeps dots, and the dot
-    segment would be resolved into another endpoint (`delete(account, "..")` deleting the account).
+    An empty or non-string id is an error here, before anything is sent (an empty id would silently turn a
+    retrieve into a list call), and so is `.` or `..`: percent-encoding keeps dots, and the dot segment would be
+    resolved into another endpoint (`delete(account, "..")` deleting the account). Ids are named as in the spec,
+    whatever the name: the template is positional-only (an id may be called `template`), and `{a.b}` is the id
+    `a.b`, not an attribute.
     """
     for name, value in ids.items():
         if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -31,7 +36,7 @@ def path(template: str, **ids: str) -> Route:
             raise ValueError(f"{name} must be a non-empty id, got {value!r}")
         if value in (".", ".."):
             raise ValueError(f"{name} must be an id, not the path segment {value!r}")
-    return Route(template, template.format_map({name: quote(value, safe="") for name, value in ids.items()}))
+    return Route(template, _ID.sub(lambda m: quote(ids[m.group(1)], safe=""), template))
 
 
 class StripeService:
