@@ -142,16 +142,20 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
     return sorted(owners.items())
 
 
-_EXPANDABLE = re.compile(r"\bExpandable\[([^\[\]]*)\]")
+_BY_OBJECT = re.compile(r"\b(?:Expandable|Polymorphic)\[([^\[\]]*)\]")
+_ALTERNATIVES = re.compile(r"(\w+)(?=\s*\|\s*(\w+))")
 
 
 def lazy_deps(types: list[str], deps: set[str]) -> set[str]:
-    """The models a module names only inside `Expandable[...]`: it refers to them by `ModelRef`, and
-    importing it does not import them (see `stripe_connect._models`)."""
-    text = " ".join(types)
-    inside = set(re.findall(r"\w+", " ".join(_EXPANDABLE.findall(text))))
-    outside = set(re.findall(r"\w+", _EXPANDABLE.sub(" ", text)))
-    return {d for d in deps if d in inside and d not in outside}
+    """The models a module refers to by `ModelRef` rather than importing them: importing it does not import
+    them, and its validator calls theirs, built when a value first arrives (`stripe_connect._deferred`).
+
+    The exception are models in a union with another model that the `object` field does not tell apart
+    (`A | B`): pydantic's smart union picks the member that fits best, which needs their schemas inline.
+    """
+    text = _BY_OBJECT.sub(" ", " ".join(types))
+    in_unions = {name for pair in _ALTERNATIVES.findall(text) if all(n in deps for n in pair) for name in pair}
+    return deps - in_unions
 
 
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:

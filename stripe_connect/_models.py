@@ -20,6 +20,8 @@ from typing import Annotated, Any, TypeVar, Union, cast, get_args
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic_core import CoreSchema, core_schema
 
+from stripe_connect._deferred import nested_model_schema
+
 T = TypeVar("T")
 
 _UNKNOWN_TAG = "__unknown__"
@@ -117,6 +119,16 @@ class ModelRef:
     def __repr__(self) -> str:
         return f"ModelRef({self.module}.{self.name})"
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ModelRef) and (other.module, other.name) == (self.module, self.name)
+
+    def __hash__(self) -> int:
+        return hash((self.module, self.name))
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # A field holding this model: imported, and its validator built, when a value first arrives.
+        return nested_model_schema(self)
+
 
 def _resolved(member: Any) -> Any:
     return member.resolve() if isinstance(member, ModelRef) else member
@@ -165,7 +177,7 @@ class _ObjectUnion:
             choices: dict[str, CoreSchema] = {}
             for member in objects:
                 member = _resolved(member)
-                choices[_object_tag(member)] = handler.generate_schema(member)
+                choices[_object_tag(member)] = nested_model_schema(member)
             choices[_UNKNOWN_TAG] = handler.generate_schema(StripeObject)
             schema = core_schema.tagged_union_schema(choices, discriminator=_discriminator(frozenset(choices)))
         return core_schema.nullable_schema(schema) if nullable else schema

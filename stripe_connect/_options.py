@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
+
+# httpx is imported where requests are made, not here: verifying and parsing a webhook imports this module
+# and needs no HTTP stack (importing httpx costs a cold process ~50 ms).
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_CONNECT_BASE = "https://connect.stripe.com"
 DEFAULT_FILES_BASE = "https://files.stripe.com"
 DEFAULT_MAX_RETRIES = 2
-DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
+DEFAULT_CONNECT_TIMEOUT = 30.0
+DEFAULT_READ_TIMEOUT = 80.0
 
 Base = Literal["api", "connect", "files"]
-Timeout = float | httpx.Timeout
+Timeout: TypeAlias = "float | httpx.Timeout"
 
 
 class PlatformRequestOptions(TypedDict, total=False):
@@ -45,6 +50,13 @@ class RequestOptions(PlatformRequestOptions, total=False):
 REQUEST_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 
 
+def default_timeout() -> httpx.Timeout:
+    """30 s to connect, 80 s to read."""
+    import httpx
+
+    return httpx.Timeout(DEFAULT_READ_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+
+
 def mask_secret(secret: str | None) -> str | None:
     """`sk_test_abc...` -> `sk_test_***`: the kind of key, never any of its secret part."""
     if secret is None:
@@ -62,7 +74,7 @@ class ClientOptions:
     stripe_version: str | None = None
     client_id: str | None = None
     max_retries: int = DEFAULT_MAX_RETRIES
-    timeout: Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
+    timeout: Timeout = dataclasses.field(default_factory=lambda: default_timeout())
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
@@ -106,6 +118,8 @@ def check_request_options(options: Mapping[str, object]) -> None:
     if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
         raise ValueError(f"max_retries must be a non-negative integer, got {retries!r}")
     timeout = options.get("timeout", 1.0)
+    import httpx  # loaded already: options are checked when a request is made
+
     if not isinstance(timeout, httpx.Timeout) and (
         not isinstance(timeout, int | float) or isinstance(timeout, bool) or not timeout > 0
     ):
