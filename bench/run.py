@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
+import hmac
 import json
 import os
 import platform
@@ -24,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,8 +38,14 @@ STRIPE_VENV = BENCH / ".venv-stripe"
 STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
 SHARED_STACK = ("httpx", "httpcore", "sniffio")
 
-OURS, STRIPE, HTTPX, FLOOR = "ours", "stripe", "httpx", "floor"
-LABELS = {OURS: "stripe-connect", STRIPE: "stripe-python 16.1.0", HTTPX: "raw httpx", FLOOR: "floor"}
+OURS, STRIPE, HTTPX, FLOOR, RAW = "ours", "stripe", "httpx", "floor", "raw"
+LABELS = {
+    OURS: "stripe-connect",
+    STRIPE: "stripe-python 16.1.0",
+    HTTPX: "raw httpx",
+    FLOOR: "floor",
+    RAW: "hmac + json",
+}
 
 
 # --- what is measured ---------------------------------------------------------------------------------
@@ -134,6 +143,33 @@ CASES = [
         "(stripe-python) only on its first https connection, which this benchmark never makes",
     ),
     Case(
+        "first-call-https",
+        "(b'') import + client + first retrieve, https",
+        "cold",
+        (HTTPX, OURS, STRIPE),
+        "ms",
+        rounds=9,
+        budgets=(Budget(STRIPE, 1.0),),
+        baseline=HTTPX,
+        note="fresh process, as (b') over https: a local server whose authority every library trusts with the same "
+        "bundle (certifi's and a test authority; httpx through SSL_CERT_FILE, stripe-python through "
+        "`stripe.ca_bundle_path`), so each sets up TLS as it would against api.stripe.com",
+    ),
+    Case(
+        "webhook",
+        "(b''') import, verify + parse a webhook event",
+        "cold",
+        (FLOOR, RAW, OURS, STRIPE),
+        "ms",
+        rounds=15,
+        budgets=(Budget(STRIPE, 0.7),),
+        baseline=FLOOR,
+        note="fresh process: verify the signature of a `charge.succeeded` event (4 KB, a full charge), parse it, read "
+        "`data.object.amount`; stripe-connect `stripe_connect.webhooks.construct_event`, stripe-python "
+        "`stripe.Webhook.construct_event`; floor: `import pydantic` + `json.loads` of the payload; "
+        "hmac + json: a hand-written handler (HMAC, age, `json.loads`)",
+    ),
+    Case(
         "retrieve",
         "(c) retrieve one charge",
         "worker",
@@ -223,6 +259,7 @@ class Result:
     case: Case
     samples: dict[str, list[float]] = field(default_factory=dict)
     fanout: int = 1  # requests per sample, for throughput
+    rss_mb: dict[str, list[float]] = field(default_factory=dict)  # fresh processes: peak RSS of each sample
 
     def value(self, library: str) -> float | None:
         samples = self.samples.get(library)
@@ -270,25 +307,40 @@ def stripe_python(install: bool) -> Path:
     return python
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    https_url: str
+    ca_bundle: Path  # what the https clients trust
+    event: Path  # the webhook cases' payload
+
+
 @contextmanager
-def fixed_server() -> Iterator[tuple[str, Callable[[], dict[str, int]]]]:
+def fixed_server(directory: Path) -> Iterator[tuple[Server, Callable[[], dict[str, int]]]]:
+    from common import EVENT_ID
+    from tls import make_certificates
+
+    certificates = make_certificates(directory)
+    command = [sys.executable, str(BENCH / "server.py"), "--tls-cert", str(certificates.cert)]
     process = subprocess.Popen(
-        [sys.executable, str(BENCH / "server.py")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--tls-key", str(certificates.key)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"the benchmark server did not start: {line}{process.communicate()[1]}")
-        url = f"http://127.0.0.1:{int(line.split()[1])}"
+        lines = [process.stdout.readline(), process.stdout.readline()]
+        if not lines[0].startswith("PORT ") or not lines[1].startswith("TLSPORT "):
+            raise RuntimeError(f"the benchmark server did not start: {''.join(lines)}{process.communicate()[1]}")
+        url = f"http://127.0.0.1:{int(lines[0].split()[1])}"
+        event = directory / "event.json"
+        with urllib.request.urlopen(f"{url}/v1/events/{EVENT_ID}") as response:
+            event.write_bytes(response.read())
+        server = Server(url, f"https://127.0.0.1:{int(lines[1].split()[1])}", certificates.bundle, event)
 
         def stats() -> dict[str, int]:
-            import urllib.request
-
             with urllib.request.urlopen(f"{url}/__stats") as response:
                 return json.loads(response.read())
 
-        yield url, stats
+        yield server, stats
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -332,22 +384,43 @@ class Worker:
         self.process.wait(timeout=30)
 
 
-def run_cold(python: Path, library: str, mode: str, url: str) -> dict[str, float]:
+def cold_environment(server: Server) -> dict[str, str]:
+    """What a fresh process is told: the https authority to trust, and a freshly signed webhook."""
+    from common import WEBHOOK_SECRET
+
+    timestamp = int(time.time())
+    payload = server.event.read_bytes()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return {
+        **os.environ,
+        "SSL_CERT_FILE": str(server.ca_bundle),
+        "BENCH_CA_BUNDLE": str(server.ca_bundle),
+        "BENCH_WEBHOOK_PAYLOAD": str(server.event),
+        "BENCH_WEBHOOK_SIGNATURE": f"t={timestamp},v1={signature}",
+    }
+
+
+def run_cold(python: Path, library: str, mode: str, server: Server) -> dict[str, float]:
     out = subprocess.run(
-        [str(python), str(BENCH / "cold.py"), library, mode, url],
+        [str(python), str(BENCH / "cold.py"), library, mode, server.url, server.https_url],
         capture_output=True,
         text=True,
         cwd=ROOT,
+        env=cold_environment(server),
     )
     if out.returncode != 0:
         raise RuntimeError(f"{LABELS[library]} {mode} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def compile_bytecode(python: Path, library: str, url: str) -> None:
+def compile_bytecode(python: Path, library: str, server: Server) -> None:
     """Compile every module a library's cold cases load (PYTHONDONTWRITEBYTECODE=1 would leave them raw)."""
     listing = subprocess.run(
-        [str(python), str(BENCH / "cold.py"), library, "modules", url], capture_output=True, text=True, cwd=ROOT
+        [str(python), str(BENCH / "cold.py"), library, "modules", server.url, server.https_url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=cold_environment(server),
     )
     if listing.returncode != 0:
         raise RuntimeError(f"listing the modules of {LABELS[library]} failed:\n{listing.stderr}")
@@ -390,15 +463,15 @@ def run_codegen(case: Case, rounds: int) -> Result:
     return result
 
 
-def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], url: str) -> Result:
+def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], server: Server) -> Result:
     result = Result(case)
     libraries = [lib for lib in case.libraries if lib in pythons]
-    mode = "import" if case.name == "import" else case.name
     for round_ in range(rounds):
         for library in rotated(libraries, round_):
-            measured = run_cold(pythons[library], library, mode, url)
+            measured = run_cold(pythons[library], library, case.name, server)
             value = measured["rss_mb"] if case.unit == "MB" else measured["seconds"]
             result.samples.setdefault(library, []).append(value)
+            result.rss_mb.setdefault(library, []).append(measured["rss_mb"])
     return result
 
 
@@ -462,8 +535,24 @@ def notes(results: list[Result]) -> str:
     lines = []
     for result in results:
         counts = ", ".join(f"{LABELS[lib]} {len(s)}" for lib, s in result.samples.items())
-        lines.append(f"- {result.case.title}: {result.case.note + '; ' if result.case.note else ''}samples: {counts}")
+        line = f"- {result.case.title}: {result.case.note + '; ' if result.case.note else ''}samples: {counts}"
+        if result.case.kind == "cold" and result.case.unit != "MB":
+            line += "; " + spread(result)
+        lines.append(line)
     return "\n".join(lines)
+
+
+def spread(result: Result) -> str:
+    """Every library's median with its quartiles, and its median peak RSS: the noise, shown."""
+    case, parts = result.case, []
+    for library, samples in result.samples.items():
+        quartiles = statistics.quantiles(samples, n=4) if len(samples) > 1 else [samples[0]] * 3
+        rss = statistics.median(result.rss_mb[library])
+        parts.append(
+            f"{LABELS[library]} {case.format(statistics.median(samples))} "
+            f"(quartiles {case.format(quartiles[0])}–{case.format(quartiles[2])}, peak RSS {rss:.1f} MB)"
+        )
+    return "medians " + ", ".join(parts)
 
 
 def machine() -> str:
@@ -494,16 +583,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown case(s) {sorted(unknown)}; choose from {names}")
     started = datetime.datetime.now(datetime.timezone.utc)
 
-    pythons = {OURS: Path(sys.executable), HTTPX: Path(sys.executable), FLOOR: Path(sys.executable)}
+    pythons = {lib: Path(sys.executable) for lib in (OURS, HTTPX, FLOOR, RAW)}
     if not args.without_stripe and any(STRIPE in c.libraries for c in selected):
         pythons[STRIPE] = stripe_python(install=not args.no_install)
 
     results: list[Result] = []
-    with fixed_server() as (url, server_stats):
+    with tempfile.TemporaryDirectory() as tmp, fixed_server(Path(tmp)) as (server, server_stats):
+        url = server.url
         if any(c.kind == "cold" for c in selected):
             log("compiling bytecode ...")
             for library, python in pythons.items():
-                compile_bytecode(python, library, url)
+                if library != RAW:  # the standard library only, compiled with the interpreter
+                    compile_bytecode(python, library, server)
         workers: dict[str, Worker] = {}
         try:
             for case in selected:
@@ -513,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
                 if case.kind == "codegen":
                     results.append(run_codegen(case, rounds))
                 elif case.kind == "cold":
-                    results.append(run_cold_case(case, rounds, pythons, url))
+                    results.append(run_cold_case(case, rounds, pythons, server))
                 else:
                     for library in case.libraries:
                         if library in pythons and library not in workers:
