@@ -35,6 +35,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 STRIPE_VENV = BENCH / ".venv-stripe"
+OURS_VENV = BENCH / ".venv-ours"
 STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
 SHARED_STACK = ("httpx", "httpcore", "sniffio")
 
@@ -260,6 +261,7 @@ class Result:
     samples: dict[str, list[float]] = field(default_factory=dict)
     fanout: int = 1  # requests per sample, for throughput
     rss_mb: dict[str, list[float]] = field(default_factory=dict)  # fresh processes: peak RSS of each sample
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # ... and the CPU time it spent
 
     def value(self, library: str) -> float | None:
         samples = self.samples.get(library)
@@ -313,6 +315,72 @@ class Server:
     https_url: str
     ca_bundle: Path  # what the https clients trust
     event: Path  # the webhook cases' payload
+
+
+def runtime_closure() -> dict[str, str]:
+    """stripe-connect's runtime dependencies and theirs (no extras), at the versions .venv has."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pending, found = ["stripe-connect"], {}
+    while pending:
+        for text in distribution(pending.pop()).requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name not in found:
+                found[name] = distribution(name).version
+                pending.append(name)
+    return found
+
+
+def ours_python(install: bool) -> Path:
+    """bench/.venv-ours's interpreter: stripe-connect (this tree, by a .pth) with its runtime dependencies
+    only, as bench/.venv-stripe holds stripe-python with its own. Fresh processes run there: .venv also holds
+    the development tools, and pydantic scans every installed distribution for plugins when it builds its
+    first validator (~2x the time with .venv's 30 distributions than with a runtime's 13)."""
+    python = OURS_VENV / "bin" / "python"
+    wanted = runtime_closure()
+    paths = f"{ROOT}\n{ROOT / 'generated'}\n"
+    probe = (
+        "import json, sys, sysconfig, pathlib, importlib.metadata as m\n"
+        "pth = pathlib.Path(sysconfig.get_paths()['purelib']) / '_stripe_connect.pth'\n"
+        "names = {m.distribution(n).metadata['Name'] for n in sys.argv[1:]}\n"
+        "print(json.dumps({'pth': pth.read_text() if pth.exists() else '', 'purelib': str(pth.parent),"
+        " 'versions': {n: m.version(n) for n in sys.argv[1:]}, 'count': len(list(m.distributions()))}))"
+    )
+
+    def state() -> dict[str, object]:
+        out = (
+            subprocess.run([str(python), "-c", probe, *wanted], capture_output=True, text=True)
+            if python.exists()
+            else None
+        )
+        return json.loads(out.stdout) if out is not None and out.returncode == 0 else {}
+
+    current = state()
+    if current.get("versions") == wanted and current.get("pth") == paths:
+        return python
+    if not install:
+        raise SystemExit(f"{OURS_VENV} does not have {wanted}; run without --no-install to install them")
+    log(f"installing stripe-connect's runtime dependencies into {OURS_VENV.relative_to(ROOT)} ...")
+    shutil.rmtree(OURS_VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(OURS_VENV)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+    subprocess.run([*pip, *(f"{name}=={version}" for name, version in wanted.items())], check=True)
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "_stripe_connect.pth").write_text(paths)
+    if state().get("versions") != wanted:
+        raise SystemExit(f"{OURS_VENV}: installing {wanted} left {state()}")
+    return python
 
 
 @contextmanager
@@ -472,6 +540,7 @@ def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], server: Ser
             value = measured["rss_mb"] if case.unit == "MB" else measured["seconds"]
             result.samples.setdefault(library, []).append(value)
             result.rss_mb.setdefault(library, []).append(measured["rss_mb"])
+            result.cpu.setdefault(library, []).append(measured["cpu_seconds"])
     return result
 
 
@@ -543,14 +612,16 @@ def notes(results: list[Result]) -> str:
 
 
 def spread(result: Result) -> str:
-    """Every library's median with its quartiles, and its median peak RSS: the noise, shown."""
+    """Every library's median with its quartiles, its median CPU time and peak RSS: the noise, shown."""
     case, parts = result.case, []
     for library, samples in result.samples.items():
         quartiles = statistics.quantiles(samples, n=4) if len(samples) > 1 else [samples[0]] * 3
+        cpu = statistics.median(result.cpu[library])
         rss = statistics.median(result.rss_mb[library])
         parts.append(
             f"{LABELS[library]} {case.format(statistics.median(samples))} "
-            f"(quartiles {case.format(quartiles[0])}–{case.format(quartiles[2])}, peak RSS {rss:.1f} MB)"
+            f"(quartiles {case.format(quartiles[0])}–{case.format(quartiles[2])}; CPU {case.format(cpu)}; "
+            f"peak RSS {rss:.1f} MB)"
         )
     return "medians " + ", ".join(parts)
 
@@ -568,7 +639,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     names = [case.name for case in CASES]
     parser.add_argument("--cases", default=",".join(names), help=f"comma-separated, of: {', '.join(names)}")
-    parser.add_argument("--without-stripe", action="store_true", help="leave stripe-python out (no install)")
+    parser.add_argument(
+        "--without-stripe",
+        action="store_true",
+        help="leave stripe-python out, and run fresh processes in .venv (installs nothing)",
+    )
     parser.add_argument("--no-install", action="store_true", help="fail instead of installing stripe-python")
     parser.add_argument("--smoke", action="store_true", help="one round of one call per case: checks, not numbers")
     parser.add_argument("--write", type=Path, help="also write the table, with this command, to a file")
@@ -586,13 +661,17 @@ def main(argv: list[str] | None = None) -> int:
     pythons = {lib: Path(sys.executable) for lib in (OURS, HTTPX, FLOOR, RAW)}
     if not args.without_stripe and any(STRIPE in c.libraries for c in selected):
         pythons[STRIPE] = stripe_python(install=not args.no_install)
+    cold_pythons = dict(pythons)
+    if not args.without_stripe and any(c.kind == "cold" for c in selected):
+        runtime = ours_python(install=not args.no_install)
+        cold_pythons.update({lib: runtime for lib in (OURS, HTTPX, FLOOR, RAW)})
 
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, fixed_server(Path(tmp)) as (server, server_stats):
         url = server.url
         if any(c.kind == "cold" for c in selected):
             log("compiling bytecode ...")
-            for library, python in pythons.items():
+            for library, python in cold_pythons.items():
                 if library != RAW:  # the standard library only, compiled with the interpreter
                     compile_bytecode(python, library, server)
         workers: dict[str, Worker] = {}
@@ -604,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
                 if case.kind == "codegen":
                     results.append(run_codegen(case, rounds))
                 elif case.kind == "cold":
-                    results.append(run_cold_case(case, rounds, pythons, server))
+                    results.append(run_cold_case(case, rounds, cold_pythons, server))
                 else:
                     for library in case.libraries:
                         if library in pythons and library not in workers:
