@@ -12,8 +12,8 @@
 The webhook payload is the file named by BENCH_WEBHOOK_PAYLOAD, its `Stripe-Signature` header
 BENCH_WEBHOOK_SIGNATURE (signed with common.WEBHOOK_SECRET just before the run). Prints
 `{"seconds": ..., "cpu_seconds": ..., "rss_mb": ...}` (CPU time: what the process itself spent, which the
-load of a shared machine disturbs less than the wall clock). The clock starts before any import but after the interpreter's own
-start-up, which every library pays alike.
+load of a shared machine disturbs less than the wall clock). The clocks start before any import but after
+the interpreter's own start-up, which every library pays alike.
 """
 
 import time
