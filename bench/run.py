@@ -339,9 +339,9 @@ def runtime_closure() -> dict[str, str]:
 
 def ours_python(install: bool) -> Path:
     """bench/.venv-ours's interpreter: stripe-connect (this tree, by a .pth) with its runtime dependencies
-    only, as bench/.venv-stripe holds stripe-python with its own. Fresh processes run there: .venv also holds
-    the development tools, and pydantic scans every installed distribution for plugins when it builds its
-    first validator (~2x the time with .venv's 30 distributions than with a runtime's 13)."""
+    only, as bench/.venv-stripe holds stripe-python with its own. Fresh processes run there, not in .venv
+    with its development tools: what a process finds installed is part of what it pays for (pydantic scans
+    every installed distribution for plugins when it builds its first validator)."""
     python = OURS_VENV / "bin" / "python"
     wanted = runtime_closure()
     paths = f"{ROOT}\n{ROOT / 'generated'}\n"
