@@ -4,7 +4,8 @@
     first-call        import + client + the first retrieve (what a serverless cold start pays before its answer)
     first-call-https  the same over https (a local server whose authority each library is told to trust)
     webhook           import, verify and parse one signed `charge.succeeded` event, read `data.object.amount`
-                      (floor: `import pydantic` and `json.loads` of the payload; raw: `hmac` and `json`)
+                      (floor: `import pydantic` and `json.loads` of the payload; raw: `hmac` and `json`;
+                      pydantic: `hmac` and three small pydantic models)
     rss               peak resident memory after import and one call of each kind
     modules           runs `rss` and `webhook` (`import` for the floor) and lists the source files of every
                       module loaded, for run.py to compile them before timing anything
@@ -70,6 +71,29 @@ def webhook_floor(payload: bytes, _signature: str) -> int:
     return json.loads(payload)["data"]["object"]["amount"]
 
 
+def webhook_pydantic(payload: bytes, signature: str) -> int:
+    """What any pydantic-based parser pays at the least: three deferred models (event, data, object)."""
+    from pydantic import BaseModel, ConfigDict
+
+    config = ConfigDict(extra="allow", defer_build=True)
+
+    class Obj(BaseModel):
+        model_config = config
+        amount: int
+
+    class Data(BaseModel):
+        model_config = config
+        object: Obj
+
+    class Event(BaseModel):
+        model_config = config
+        id: str
+        data: Data
+
+    webhook_raw(payload, signature)
+    return Event.model_validate_json(payload).data.object.amount
+
+
 def webhook_raw(payload: bytes, signature: str) -> int:
     """What a hand-written handler does at the least: check the v1 HMAC and the age, `json.loads`."""
     import hashlib
@@ -95,7 +119,13 @@ def webhook_stripe(payload: bytes, signature: str) -> int:
     return event.data.object.amount
 
 
-WEBHOOKS = {"floor": webhook_floor, "raw": webhook_raw, "ours": webhook_ours, "stripe": webhook_stripe}
+WEBHOOKS = {
+    "floor": webhook_floor,
+    "raw": webhook_raw,
+    "pydantic": webhook_pydantic,
+    "ours": webhook_ours,
+    "stripe": webhook_stripe,
+}
 
 
 def webhook(library: str) -> None:

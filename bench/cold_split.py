@@ -69,7 +69,7 @@ def main() -> None:
             out = json.loads(subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout)
             samples.append(out["stages"])
             models = out["models"]
-    medians = [statistics.median(column) * 1e3 for column in zip(*samples)]
+    medians = [statistics.median(column) * 1e3 for column in zip(*samples, strict=True)]
     for name, value in zip(NAMES, medians, strict=True):
         print(f"{name:<36}{value:8.1f} ms")
     print(f"{'total':<36}{sum(medians):8.1f} ms   ({models} model modules loaded, {runs} runs, {os.cpu_count()} CPUs)")
