@@ -9,7 +9,7 @@ imported and built when a value for it first arrives (once per process, shared b
 it). What the first parse builds is then proportional to what the payload holds.
 
 The cost is one Python call per nested object (the model's validator is called from here rather than
-inline): ~0.5 µs, a few percent of a list page's parse (bench/README.md).
+inline): ~0.3 µs, ~6% of a list page's parse (bench/README.md).
 
 Generated modules bind the models their fields nest to `ModelRef`s (see `stripe_connect._models`), whose
 `__get_pydantic_core_schema__` is `nested_model_schema`; type checkers see the real classes.
@@ -32,7 +32,7 @@ class _ResolvesModel(Protocol):
     def resolve(self) -> type[BaseModel]: ...
 
 
-def model_validator(model: type[BaseModel]) -> SchemaValidator:
+def built_validator(model: type[BaseModel]) -> SchemaValidator:
     """`model`'s own validator, built now if it is not yet (models are `defer_build`)."""
     validator = model.__pydantic_validator__
     if not isinstance(validator, SchemaValidator):  # a stand-in until the model is built
@@ -52,7 +52,7 @@ def nested_model_schema(model: type[BaseModel] | _ResolvesModel) -> CoreSchema:
         nonlocal validate
         if validate is None:
             resolved = model if isinstance(model, type) else model.resolve()
-            validate = model_validator(resolved).validate_python
+            validate = built_validator(resolved).validate_python
         return validate(value)
 
     # A plain function without `info`: the cheapest call pydantic-core makes into Python (see bench/README.md).

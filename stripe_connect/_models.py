@@ -4,11 +4,13 @@ Models are forward compatible: unknown fields are kept, enum fields accept value
 (statically they are the documented `Literal`s, at runtime any string), and a union of Stripe objects
 resolves by the `object` field, falling back to `StripeObject` for types this SDK does not know.
 
-Expandable fields are lazy: Stripe sends ids unless a request expands them, and the models an expandable
-field can hold reach most of the API (a charge reaches 512 models that way, 68 without). So a model
-module refers to the models of its expandable fields by `ModelRef` instead of importing them, and the
-validator of an expandable field's object form is built the first time an expanded object arrives.
-Importing a model, building its validator and the memory both take stay proportional to what is parsed.
+Nested models are lazy: Stripe sends ids unless a request expands them, the models an expandable field
+can hold reach most of the API (a charge reaches 512 models that way), and even without them a charge's
+type reaches 68 models of which a payload holds ~20. So a model module refers to the models its fields
+hold by `ModelRef` instead of importing them; a field holding one calls that model's validator, imported
+and built the first time a value arrives (`stripe_connect._deferred`), and the validator of an expandable
+field's object form is built the first time an expanded object arrives. Importing a model, building its
+validator and the memory both take stay proportional to what is parsed.
 """
 
 from __future__ import annotations
@@ -92,7 +94,8 @@ def _discriminator(tags: frozenset[str]) -> Callable[[Any], str]:
 
 class ModelRef:
     """A model named by its module, imported when first needed: what a generated model module binds, at
-    run time, for the models only its expandable fields refer to (type checkers see the real import).
+    run time, for the models its fields hold (type checkers see the real import). As a field's type, it
+    validates by the model's own validator, built when the first value arrives.
 
     It stands in type expressions (`Expandable[Customer | DeletedCustomer]`), hence `|` and `__call__`
     (Python 3.10's `typing` only accepts callables as arguments of `Union`).
