@@ -9,7 +9,7 @@ imported and built when a value for it first arrives (once per process, shared b
 it). What the first parse builds is then proportional to what the payload holds.
 
 The cost is one Python call per nested object (the model's validator is called from here rather than
-inline): ~0.3 µs, ~6% of a list page's parse (bench/README.md).
+inline): ~0.3 µs, ~15% of a charge's parse and a few percent of a call (bench/README.md).
 
 Generated modules bind the models their fields nest to `ModelRef`s (see `stripe_connect._models`), whose
 `__get_pydantic_core_schema__` is `nested_model_schema`; type checkers see the real classes.
