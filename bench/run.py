@@ -40,6 +40,10 @@ STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
 SHARED_STACK = ("httpx", "httpcore", "sniffio")
 
 OURS, STRIPE, HTTPX, FLOOR, RAW, PYDANTIC = "ours", "stripe", "httpx", "floor", "raw", "pydantic"
+# The tracing cases compare stripe-connect with itself: before hooks and spans existed (the runtime of the
+# revision BEFORE_TRACING, extracted by git), and with OpenTelemetry spans going to an in-memory exporter.
+BEFORE, TRACED = "before", "traced"
+BEFORE_TRACING = "e630065"
 LABELS = {
     OURS: "stripe-connect",
     STRIPE: "stripe-python 16.1.0",
@@ -47,6 +51,8 @@ LABELS = {
     FLOOR: "floor",
     RAW: "hmac + json",
     PYDANTIC: "hmac + 3 pydantic models",
+    BEFORE: f"stripe-connect at {BEFORE_TRACING}",
+    TRACED: "stripe-connect, spans to an in-memory exporter",
 }
 
 
@@ -67,8 +73,8 @@ class Budget:
         sign = "≥" if self.higher_is_better else "≤"
         return f"{sign} {self.limit:g}× {LABELS[self.against] if self.against != FLOOR else 'floor'}"
 
-    def check(self, values: dict[str, float]) -> bool | None:
-        ours = values.get(OURS)
+    def check(self, values: dict[str, float], ours_from: str = OURS) -> bool | None:
+        ours = values.get(ours_from)
         if ours is None:
             return None
         if self.against is None:
@@ -92,6 +98,8 @@ class Case:
     budgets: tuple[Budget, ...] = ()
     baseline: str | None = None  # the column ratios are taken against, besides stripe-python
     note: str = ""
+    ours: str = OURS  # the worker measured in the stripe-connect column
+    clock: str = "wall"  # "cpu": the worker process's CPU time per call, steadier on a busy machine
 
     def format(self, value: float) -> str:
         scale = {"s": 1, "ms": 1e3, "µs": 1e6, "MB": 1, "req/s": 1}[self.unit]
@@ -254,7 +262,38 @@ CASES = [
         "raw httpx: a headers dict",
     ),
 ]
-WORKER_METHODS = {"auto-paging": "auto_paging", "async": "fanout"}
+CASES += [
+    Case(
+        "tracing-off",
+        "(j) retrieve, no tracing configured, against before tracing existed (client CPU)",
+        "worker",
+        (BEFORE, OURS),
+        "µs",
+        rounds=40,
+        iterations=20,
+        clock="cpu",
+        budgets=(Budget(BEFORE, 1.02),),
+        baseline=BEFORE,
+        note=f"the same worker with the runtime of {BEFORE_TRACING} (no hooks, spans or last_response); "
+        "`--before REV` picks another revision. CPU time of the worker process per call: what the client "
+        "adds, without the server's share or the scheduler's on a busy machine",
+    ),
+    Case(
+        "tracing-on",
+        "(k) retrieve, spans to an in-memory exporter (client CPU)",
+        "worker",
+        (OURS, TRACED),
+        "µs",
+        rounds=40,
+        iterations=20,
+        clock="cpu",
+        baseline=OURS,
+        ours=TRACED,
+        note="opentelemetry-sdk's TracerProvider, SimpleSpanProcessor and InMemorySpanExporter, set globally: "
+        "one span with an event per call; baseline: the same retrieve without tracing",
+    ),
+]
+WORKER_METHODS = {"auto-paging": "auto_paging", "async": "fanout", "tracing-off": "retrieve", "tracing-on": "retrieve"}
 
 
 @dataclass
@@ -440,9 +479,10 @@ class Worker:
             raise RuntimeError(f"the {LABELS[self.library]} worker failed:\n{reply['error']}")
         return reply
 
-    def run(self, method: str, iterations: int, inner: int) -> list[float]:
+    def run(self, method: str, iterations: int, inner: int, clock: str = "wall") -> list[float]:
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps({"case": method, "iterations": iterations, "inner": inner}) + "\n")
+        command = {"case": method, "iterations": iterations, "inner": inner, "clock": clock}
+        self.process.stdin.write(json.dumps(command) + "\n")
         self.process.stdin.flush()
         times = self._reply()["times"]
         assert isinstance(times, list)
@@ -499,6 +539,18 @@ def compile_bytecode(python: Path, library: str, server: Server) -> None:
     )
 
 
+def extract_runtime(revision: str, into: Path) -> bool:
+    """The `stripe_connect` package of a git revision, into a directory (False, and said, if git cannot)."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "stripe_connect"], cwd=ROOT, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        log(f"case (j) not run: `git archive {revision}` failed: {archive.stderr.decode().strip()}")
+        return False
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return True
+
+
 def rotated(items: Sequence[str], by: int) -> list[str]:
     by %= len(items)
     return [*items[by:], *items[:by]]
@@ -553,10 +605,11 @@ def run_worker_case(case: Case, rounds: int, iterations: int, workers: dict[str,
     method = WORKER_METHODS.get(case.name, case.name)
     libraries = [lib for lib in case.libraries if lib in workers]
     for library in libraries:  # warm up: connections, validators, caches
-        workers[library].run(method, 1, case.inner)
+        workers[library].run(method, 1, case.inner, case.clock)
     for round_ in range(rounds):
         for library in rotated(libraries, round_):
-            result.samples.setdefault(library, []).extend(workers[library].run(method, iterations, case.inner))
+            samples = workers[library].run(method, iterations, case.inner, case.clock)
+            result.samples.setdefault(library, []).extend(samples)
     return result
 
 
@@ -574,7 +627,7 @@ def table(results: list[Result], with_stripe: bool, smoke: bool) -> str:
     ]
     for result in results:
         case, values = result.case, result.values()
-        ours = values.get(OURS)
+        ours = values.get(case.ours)
         stripe = values.get(STRIPE)
         base = values.get(case.baseline) if case.baseline else None
         cells = [
@@ -594,7 +647,7 @@ def table(results: list[Result], with_stripe: bool, smoke: bool) -> str:
 def verdict(case: Case, values: dict[str, float], with_stripe: bool) -> str:
     if not case.budgets:
         return ""
-    checks = [budget.check(values) for budget in case.budgets]
+    checks = [budget.check(values, case.ours) for budget in case.budgets]
     if any(c is False for c in checks):
         return "**no**"
     if any(c is None for c in checks):
@@ -649,6 +702,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-install", action="store_true", help="fail instead of installing stripe-python")
     parser.add_argument("--smoke", action="store_true", help="one round of one call per case: checks, not numbers")
     parser.add_argument("--write", type=Path, help="also write the table, with this command, to a file")
+    parser.add_argument("--before", default=BEFORE_TRACING, help="the revision case (j) compares with")
     args = parser.parse_args(argv)
     if args.smoke:
         os.environ["BENCH_SMOKE"] = "1"  # for common.py, here and in every process started from here
@@ -661,6 +715,11 @@ def main(argv: list[str] | None = None) -> int:
     started = datetime.datetime.now(datetime.timezone.utc)
 
     pythons = {lib: Path(sys.executable) for lib in (OURS, HTTPX, FLOOR, RAW, PYDANTIC)}
+    pythons[TRACED] = Path(sys.executable)
+    before = tempfile.TemporaryDirectory(prefix="bench-before-")
+    if any(BEFORE in c.libraries for c in selected) and extract_runtime(args.before, Path(before.name)):
+        os.environ["BENCH_BEFORE_RUNTIME"] = before.name  # for the worker's cases_before.py
+        pythons[BEFORE] = Path(sys.executable)
     if not args.without_stripe and any(STRIPE in c.libraries for c in selected):
         pythons[STRIPE] = stripe_python(install=not args.no_install)
     cold_pythons = dict(pythons)
@@ -673,8 +732,9 @@ def main(argv: list[str] | None = None) -> int:
         url = server.url
         if any(c.kind == "cold" for c in selected):
             log("compiling bytecode ...")
+            cold_libraries = {lib for c in selected if c.kind == "cold" for lib in c.libraries}
             for library, python in cold_pythons.items():
-                if library not in (RAW, PYDANTIC):  # what the floor's and ours' listings already compile
+                if library in cold_libraries - {RAW, PYDANTIC}:  # those two load what the floor's listing does
                     compile_bytecode(python, library, server)
         workers: dict[str, Worker] = {}
         try:
@@ -696,6 +756,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             for worker in workers.values():
                 worker.close()
+            before.cleanup()
         requests = server_stats()
 
     command = "bench/run.py" + (" " + " ".join(argv if argv is not None else sys.argv[1:])).rstrip()

@@ -2,9 +2,10 @@
 
     python bench/worker.py <ours|httpx|stripe> <base_url>
 
-Each line in is `{"case": name, "iterations": n, "inner": k}`; each line out is `{"times": [...]}`: the
-seconds per call, each timed over `inner` back-to-back calls (for calls too quick to time one by one), or
-`{"error": text}`. Standard library only at the top: this runs in the stripe-python environment too.
+Each line in is `{"case": name, "iterations": n, "inner": k, "clock": "wall" | "cpu"}`; each line out is
+`{"times": [...]}`: the seconds per call (wall clock, or the process's CPU time), each timed over `inner`
+back-to-back calls (for calls too quick to time one by one), or `{"error": text}`. Standard library only at
+the top: this runs in the stripe-python environment too.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ def main() -> None:
                 raise ValueError(f"unknown case {command['case']!r}")
             call = getattr(cases, command["case"])
             inner = int(command.get("inner", 1))
+            # "cpu": this process's CPU time, what the client itself spends (not the server, not the wait).
+            clock = time.process_time if command.get("clock") == "cpu" else time.perf_counter
             times: list[float] = []
             for _ in range(int(command["iterations"])):
-                start = time.perf_counter()
+                start = clock()
                 for _ in range(inner):
                     call()
-                times.append((time.perf_counter() - start) / inner)
+                times.append((clock() - start) / inner)
             reply: dict[str, object] = {"times": times}
         except Exception:
             reply = {"error": traceback.format_exc()}

@@ -34,9 +34,12 @@ if TYPE_CHECKING:
 
     from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
+    from stripe_connect._identity import AppInfo
     from stripe_connect._models import StripeModel, StripeObject
     from stripe_connect._pagination import ListObject, SearchResult
+    from stripe_connect._response_meta import JSONObject, LastResponse
     from stripe_connect._service import AsyncStripeService, StripeService
+    from stripe_connect._telemetry import Attempt, Hook
     from stripe_connect.events import EventType
     from stripe_connect.oauth import OAuth, OAuthDeauthorization, OAuthToken
     from stripe_connect.oauth_errors import (
@@ -75,6 +78,11 @@ _EXPORTS = {
     "SearchResult": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
+    "LastResponse": "stripe_connect._response_meta",
+    "JSONObject": "stripe_connect._response_meta",
+    "AppInfo": "stripe_connect._identity",
+    "Attempt": "stripe_connect._telemetry",
+    "Hook": "stripe_connect._telemetry",
     # Connect OAuth (stripe_connect.oauth_errors.InvalidRequestError is OAuth's; the API's is above)
     "OAuth": "stripe_connect.oauth",
     "OAuthToken": "stripe_connect._oauth_models",
@@ -101,10 +109,12 @@ __all__ = [
     "API_VERSION",
     "APIConnectionError",
     "APIError",
+    "AppInfo",
     "AsyncListRequest",
     "AsyncSearchRequest",
     "AsyncStripeClient",
     "AsyncStripeService",
+    "Attempt",
     "AuthenticationError",
     "BaseAsyncStripeClient",
     "BaseStripeClient",
@@ -112,6 +122,7 @@ __all__ = [
     "ClientOptions",
     "EventType",
     "ExpiredStateError",
+    "Hook",
     "IdempotencyError",
     "InMemoryUsedStateStore",
     "InvalidClientError",
@@ -119,6 +130,8 @@ __all__ = [
     "InvalidRequestError",
     "InvalidScopeError",
     "InvalidStateError",
+    "JSONObject",
+    "LastResponse",
     "ListObject",
     "OAuth",
     "OAuthDeauthorization",

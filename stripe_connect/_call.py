@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
-import platform
 import time
 import types
 import uuid
 from collections.abc import Mapping
-from typing import IO, Annotated, Any, Union, get_args, get_origin
+from typing import IO, TYPE_CHECKING, Annotated, Any, Union, cast, get_args, get_origin
 
 import httpx
 
@@ -24,16 +23,29 @@ from stripe_connect._errors import (
     error_from_response,
     parse_json_body,
 )
+from stripe_connect._identity import identity_headers
 from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
 from stripe_connect._redact import redact, redact_pairs
+from stripe_connect._response_meta import JSONObject, LastResponse
 from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
-from stripe_connect._version import VERSION
+from stripe_connect._route import Route
+from stripe_connect._telemetry import Attempt, CallSpan, run_hooks, tracer
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
 
 logger = logging.getLogger("stripe_connect")
 
-USER_AGENT = f"stripe-connect/{VERSION} python/{platform.python_version()} httpx/{httpx.__version__}"
 _RESERVED_HEADERS = frozenset(
-    {"authorization", "stripe-account", "stripe-version", "idempotency-key", "content-type", "user-agent"}
+    {
+        "authorization",
+        "stripe-account",
+        "stripe-version",
+        "idempotency-key",
+        "content-type",
+        "user-agent",
+        "x-stripe-client-user-agent",
+    }
 )
 
 FileInput = bytes | IO[bytes] | os.PathLike[str]
@@ -44,7 +56,7 @@ def _headers(options: ClientOptions, method: str, request_options: RequestOption
     api_key = request_options.get("api_key", options.api_key)
     if not api_key:
         raise AuthenticationError("No API key provided: pass api_key to StripeClient(...) or api_key=... to the call")
-    headers = {"Authorization": f"Bearer {api_key}", "User-Agent": USER_AGENT}
+    headers = {"Authorization": f"Bearer {api_key}", **identity_headers(options.app_info)}
     version = request_options.get("stripe_version", options.stripe_version)
     if version:
         headers["Stripe-Version"] = version
@@ -82,13 +94,18 @@ def _upload(name: str, value: Any) -> tuple[tuple[str, Any], IO[bytes] | None]:
 
 
 class Call:
-    """A request and its retry state. `timeout` and `max_retries` are the effective values for this call."""
+    """A request and its retry state. `timeout` and `max_retries` are the effective values for this call.
+
+    The clients' retry loops use it as a context manager and send `call.attempt()` until an outcome is
+    final; it reports every attempt to the hooks and the call's span, and the final response as the
+    result's `last_response`.
+    """
 
     def __init__(
         self,
         options: ClientOptions,
         method: str,
-        path: str,
+        path: str | Route,
         params: Mapping[str, Any] | None,
         request_options: RequestOptions,
         response: Any,
@@ -97,18 +114,26 @@ class Call:
         multipart: bool = False,
     ) -> None:
         check_request_options(request_options)
-        _check_path(path)
+        # A plain path is its own route template (no Route made for it: this runs for every call).
+        self.path, self.route = (path.path, path.template) if isinstance(path, Route) else (path, path)
+        _check_path(self.path)
         self.method = method.upper()
         if self.method not in ("GET", "POST", "DELETE"):
             raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
-        self.path = path
+        self.target = path
         self.response = response
         self.retries = 0
         self.max_retries: int = request_options.get("max_retries", options.max_retries)
         self.timeout: Timeout = request_options.get("timeout", options.timeout)
         self._secret = str(request_options.get("api_key", options.api_key) or "")
         self._opened: list[IO[bytes]] = []
-        self._started = time.monotonic()
+        self._started = self._attempt_started = time.monotonic()
+        self._hooks = options.hooks
+        self._tracer_provider = options.tracer_provider
+        self._span: CallSpan | None = None
+        self._pending = False  # an attempt is out and its outcome not yet reported
+        self._request_id: str | None = None  # of the latest response
+        self._base_url = options.base_url(base)
         try:
             self.request = self._build(options, params or {}, request_options, base, multipart)
         except BaseException:
@@ -120,7 +145,10 @@ class Call:
         self, options: ClientOptions, params: Mapping[str, Any], ro: RequestOptions, base: Base, multipart: bool
     ) -> httpx.Request:
         headers = _headers(options, self.method, ro)
-        url = options.base_url(base) + self.path
+        self.stripe_account = headers.get("Stripe-Account")
+        self.idempotency_key = headers.get("Idempotency-Key")
+        self.api_version = headers.get("Stripe-Version")
+        url = self._base_url + self.path
         if self.method in ("GET", "DELETE"):
             pairs = flatten(params, query=True)
             self._log_params(pairs)
@@ -161,13 +189,44 @@ class Call:
     def description(self) -> str:
         return f"{self.method} {self.path}"
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, _type: object, error: BaseException | None, _tb: object) -> None:
+        self.close()  # files opened for an upload, however the call ended
+        if error is not None and self._pending:  # an attempt cut short: cancelled, interrupted
+            self._report(None, None, error)
+        if self._span is not None:
+            self._end_span(None, None, error)
+
+    def attempt(self) -> httpx.Request:
+        """The request to send now (the same one on every attempt), timing the attempt."""
+        self._attempt_started = time.monotonic()
+        self._pending = True
+        if self.retries == 0 and self._span is None:
+            found = tracer(self._tracer_provider)
+            if found is not None:
+                self._span = CallSpan(
+                    found,
+                    self.method,
+                    self.route,
+                    self._base_url,
+                    account=self.stripe_account,
+                    idempotency_key=self.idempotency_key,
+                    api_version=self.api_version,
+                )
+        return self.request
+
     def retry_after_response(self, response: httpx.Response) -> float | None:
-        """Seconds to wait before retrying, or None when this response is final."""
+        """Seconds to wait before retrying, or None when this response is final (then pass it to `finish`)."""
+        # Looked up once per response: httpx scans every header on each lookup.
+        self._request_id = response.headers.get("request-id")
         self._log(response)
         if response.is_success or self.retries >= self.max_retries:
             return None
         if not should_retry_status(response.status_code, response.headers):
             return None
+        self._report(response.status_code, self._request_id, None)
         return self._next_delay(response.headers)
 
     def retry_after_error(self, error: httpx.RequestError) -> float:
@@ -177,10 +236,14 @@ class Call:
             self.close()
             kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
             detail = redact(str(error), (self._secret,))
-            raise APIConnectionError(
+            final = APIConnectionError(
                 f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
                 + (f" ({detail})" if detail else "")
-            ) from error
+            )
+            self._report(None, None, final)
+            self._end_span(None, None, final)
+            raise final from error
+        self._report(None, None, error)
         return self._next_delay({})
 
     def _next_delay(self, headers: Mapping[str, str]) -> float:
@@ -191,8 +254,35 @@ class Call:
         return delay
 
     def finish(self, response: httpx.Response) -> Any:
-        """The parsed result of a final response, or the error it stands for."""
+        """The parsed result of a final response (with its `last_response`), or the error it stands for."""
         self.close()
+        status, request_id = response.status_code, self._request_id
+        try:
+            result = self._parse(response)
+        except Exception as exc:
+            self._report(status, request_id, exc)
+            self._end_span(status, request_id, exc)
+            raise
+        self._report(status, request_id, None)
+        if self._span is not None:
+            self._end_span(status, request_id, None)
+        meta = LastResponse(
+            request_id=request_id,
+            status_code=status,
+            headers=response.headers,
+            idempotency_key=self.idempotency_key,
+            stripe_account=self.stripe_account,
+            attempts=self.retries + 1,
+            elapsed=time.monotonic() - self._started,
+        )
+        if self.response is Any and type(result) is dict:
+            return JSONObject(cast("dict[str, Any]", result), meta)
+        attach = getattr(cast(object, result), "_set_last_response", None)  # a model (pydantic is not imported here)
+        if attach is not None:
+            attach(meta)
+        return result
+
+    def _parse(self, response: httpx.Response) -> Any:
         if not response.is_success:
             raise error_from_response(response, redact=(self._secret,))
         if self.response is bytes:
@@ -222,12 +312,40 @@ class Call:
             handle.close()
         self._opened.clear()
 
+    def _report(self, status: int | None, request_id: str | None, exception: BaseException | None) -> None:
+        """Tell the hooks and the span how the attempt in flight ended."""
+        self._pending = False
+        hooks, span = self._hooks, self._span
+        if not hooks and span is None:
+            return
+        attempt = Attempt(
+            method=self.method,
+            route=self.route,
+            path=self.path,
+            stripe_account=self.stripe_account,
+            idempotency_key=self.idempotency_key,
+            attempt=self.retries + 1,
+            status=status,
+            request_id=request_id,
+            elapsed=time.monotonic() - self._attempt_started,
+            exception=exception,
+        )
+        if span is not None:
+            span.attempt(attempt)
+        if hooks:
+            run_hooks(hooks, attempt)
+
+    def _end_span(self, status: int | None, request_id: str | None, error: BaseException | None) -> None:
+        span, self._span = self._span, None
+        if span is not None:
+            span.end(status=status, request_id=request_id, retries=self.retries, error=error)
+
     def _log(self, response: httpx.Response) -> None:
         logger.info(
             "%s -> %d (request %s, attempt %d, %.0f ms)",
             self.description,
             response.status_code,
-            response.headers.get("request-id", "-"),
+            self._request_id or "-",
             self.retries + 1,
             (time.monotonic() - self._started) * 1000,
         )

@@ -8,13 +8,14 @@ from __future__ import annotations
 import dataclasses
 import threading
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast, overload
 
 import httpx
 
 from stripe_connect._call import Call
+from stripe_connect._identity import App, AppInfo
 from stripe_connect._options import (
     DEFAULT_API_BASE,
     DEFAULT_CONNECT_BASE,
@@ -26,16 +27,20 @@ from stripe_connect._options import (
     Timeout,
     default_timeout,
 )
+from stripe_connect._route import Route
+from stripe_connect._telemetry import Hook
 
 if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
+    from stripe_connect._models import StripeModel
     from stripe_connect.oauth import AsyncOAuthService, OAuthService
     from stripe_connect.webhooks import Webhooks
 
 DEFAULT_TIMEOUT = default_timeout()
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+M = TypeVar("M")
 
 _DEFAULT: Any = object()
 
@@ -99,6 +104,9 @@ class _ClientBase(Generic[H]):
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
         http_client: H | None = None,
+        app_info: AppInfo | None = None,
+        hooks: Iterable[Hook] = (),
+        tracer_provider: Any = None,
     ) -> None:
         self._options = ClientOptions(
             api_key=api_key,
@@ -110,6 +118,9 @@ class _ClientBase(Generic[H]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            app_info=App.of(app_info) if app_info is not None else None,
+            hooks=tuple(hooks),
+            tracer_provider=tracer_provider,
         )
         self._pool = _Pool(self._new_http_client, http_client)
         # Only the client constructed closes the pool: a tenant client leaving `with` must not cut off the rest.
@@ -157,10 +168,21 @@ class _ClientBase(Generic[H]):
         o = self._options
         return f"{type(self).__name__}(stripe_account={o.stripe_account!r}, stripe_version={o.stripe_version!r})"
 
+    def deserialize(self, data: Mapping[str, Any] | str | bytes) -> StripeModel:
+        """A Stripe object kept as a dict (or its JSON) -> the typed model its `object` field names.
+
+        `{"object": "charge", ...}` becomes a `Charge`, a list a `ListObject`, an unknown type a
+        `StripeObject`; parsed as leniently as any response. It has no `last_response` and, being made
+        by no call, a list cannot fetch its next pages.
+        """
+        from stripe_connect._deserialize import deserialize
+
+        return deserialize(data)
+
     def _call(
         self,
         method: str,
-        path: str,
+        path: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -175,7 +197,7 @@ class _ClientBase(Generic[H]):
 
         if isinstance(result, _Page):
             page = cast("_Page[Any]", result)
-            page._source = PageSource(self, call.path, dict(params or {}), options, call.response)  # pyright: ignore[reportArgumentType, reportPrivateUsage]
+            page._source = PageSource(self, call.target, dict(params or {}), options, call.response)  # pyright: ignore[reportArgumentType, reportPrivateUsage]
 
 
 class BaseStripeClient(_ClientBase[httpx.Client]):
@@ -194,6 +216,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
         http_client: httpx.Client | None = None,
+        app_info: AppInfo | None = None,
+        hooks: Iterable[Hook] = (),
+        tracer_provider: Any = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Args:
@@ -205,6 +230,10 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         api_base, connect_base, files_base: where the API, Connect OAuth and file uploads live.
         http_client: an `httpx.Client` to send with (you close it); by default one is made on first use.
         sleep: how to wait between retries (tests pass a fake).
+        app_info: `{"name": ..., "version": ..., "url": ..., "partner_id": ...}` (name required): the platform
+            or plugin calling, sent in `User-Agent` and `X-Stripe-Client-User-Agent` as Stripe's SDKs send it.
+        hooks: callables called with an `Attempt` record after every attempt (also by derived clients).
+        tracer_provider: the OpenTelemetry provider for call spans (default: the global one, if configured).
         """
         super().__init__(
             api_key,
@@ -217,6 +246,9 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
             connect_base=connect_base,
             files_base=files_base,
             http_client=http_client,
+            app_info=app_info,
+            hooks=hooks,
+            tracer_provider=tracer_provider,
         )
         self._sleep = sleep
 
@@ -235,7 +267,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
     def request(
         self,
         method: Literal["get", "post", "delete"],
-        path: str,
+        path: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -244,12 +276,11 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         multipart: bool = False,
     ) -> Any:
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
-        call = self._call(method, path, params, response, options, base, multipart)
-        http = self._pool.get()
-        try:
+        with self._call(method, path, params, response, options, base, multipart) as call:
+            http = self._pool.get()
             while True:
                 try:
-                    reply = http.send(call.request)
+                    reply = http.send(call.attempt())
                 except httpx.RequestError as exc:
                     self._sleep(call.retry_after_error(exc))
                     continue
@@ -259,18 +290,45 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
                     self._attach(result, call, params, options)
                     return result
                 self._sleep(delay)
-        finally:
-            call.close()  # files opened for an upload, however the call ended
+
+    @overload
+    def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: type[M],
+        **options: Unpack[RequestOptions],
+    ) -> M: ...
+
+    @overload
+    def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Any: ...
 
     def raw_request(
         self,
         method: Literal["get", "post", "delete"],
         path: str,
         params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: type[M] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Any:
-        """Call an endpoint the spec lacks, with the same auth, retries and errors; returns the parsed JSON."""
-        return self.request(method, path, params, Any, options)
+        """Call an endpoint the spec lacks, with the same auth, retries and errors.
+
+        Returns the parsed JSON (an object as a dict with `last_response`), or with `cast_to=Model` the
+        model, validated as leniently as any response: `raw_request("get", "/v1/charges/ch_1", cast_to=Charge)`.
+        The path has no route template, so hooks see `route=None` and spans are named by the method alone.
+        """
+        return self.request(method, Route(None, path), params, Any if cast_to is None else cast_to, options)
 
     def close(self) -> None:
         """Close the connection pool this client created (and its derived clients share).
@@ -306,6 +364,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
         http_client: httpx.AsyncClient | None = None,
+        app_info: AppInfo | None = None,
+        hooks: Iterable[Hook] = (),
+        tracer_provider: Any = None,
         sleep: Callable[[float], Awaitable[None]] | None = None,
     ) -> None:
         """Args: as `StripeClient`, with an `httpx.AsyncClient` and an async `sleep` (default asyncio's)."""
@@ -320,6 +381,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
             connect_base=connect_base,
             files_base=files_base,
             http_client=http_client,
+            app_info=app_info,
+            hooks=hooks,
+            tracer_provider=tracer_provider,
         )
         self._sleep = sleep
 
@@ -338,7 +402,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
     async def request(
         self,
         method: Literal["get", "post", "delete"],
-        path: str,
+        path: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -347,12 +411,11 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         multipart: bool = False,
     ) -> Any:
         """Send one API call (retrying as the policy allows) and parse its response into `response`."""
-        call = self._call(method, path, params, response, options, base, multipart)
-        http = self._pool.get()
-        try:
+        with self._call(method, path, params, response, options, base, multipart) as call:
+            http = self._pool.get()
             while True:
                 try:
-                    reply = await http.send(call.request)
+                    reply = await http.send(call.attempt())
                 except httpx.RequestError as exc:
                     await self._wait(call.retry_after_error(exc))
                     continue
@@ -362,8 +425,6 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
                     self._attach(result, call, params, options)
                     return result
                 await self._wait(delay)
-        finally:
-            call.close()  # files opened for an upload, however the call ended
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -373,15 +434,44 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
 
             await asyncio.sleep(seconds)
 
+    @overload
     async def raw_request(
         self,
         method: Literal["get", "post", "delete"],
         path: str,
         params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: type[M],
+        **options: Unpack[RequestOptions],
+    ) -> M: ...
+
+    @overload
+    async def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: None = None,
+        **options: Unpack[RequestOptions],
+    ) -> Any: ...
+
+    async def raw_request(
+        self,
+        method: Literal["get", "post", "delete"],
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        cast_to: type[M] | None = None,
         **options: Unpack[RequestOptions],
     ) -> Any:
-        """Call an endpoint the spec lacks, with the same auth, retries and errors; returns the parsed JSON."""
-        return await self.request(method, path, params, Any, options)
+        """Call an endpoint the spec lacks, with the same auth, retries and errors.
+
+        Returns the parsed JSON (an object as a dict with `last_response`), or with `cast_to=Model` the
+        model, validated as leniently as any response: `raw_request("get", "/v1/charges/ch_1", cast_to=Charge)`.
+        The path has no route template, so hooks see `route=None` and spans are named by the method alone.
+        """
+        return await self.request(method, Route(None, path), params, Any if cast_to is None else cast_to, options)
 
     async def aclose(self) -> None:
         """Close the connection pool this client created; nothing on a derived client (the pool is its parent's)."""

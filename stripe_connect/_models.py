@@ -15,14 +15,20 @@ validator and the memory both take stay proportional to what is parsed.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Callable, Collection
-from typing import Annotated, Any, TypeVar, Union, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast, get_args
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic_core import CoreSchema, core_schema
 
 from stripe_connect._deferred import nested_model_schema
+
+if TYPE_CHECKING:
+    from typing_extensions import Self
+
+    from stripe_connect._response_meta import LastResponse
 
 T = TypeVar("T")
 
@@ -36,9 +42,81 @@ class StripeModel(BaseModel):
     # hundreds of models it can reach.
     model_config = ConfigDict(extra="allow", defer_build=True, protected_namespaces=(), populate_by_name=True)
 
+    # The response a call's result came from. A slot, not a field or a pydantic private attribute: it is
+    # not dumped, not compared, not sent back, and nested models (which never get one) pay nothing for it.
+    __slots__ = ("_last_response",)
+    if TYPE_CHECKING:
+        _last_response: LastResponse
+
     def to_dict(self) -> dict[str, Any]:
         """The object as Stripe sent it (fields never received stay absent)."""
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+    @property
+    def last_response(self) -> LastResponse | None:
+        """The response this object came in (request id, status, headers, account, attempts), when a call
+        returned it; None for objects nested in a result, built by hand, or from `deserialize`."""
+        return getattr(self, "_last_response", None)
+
+    def _set_last_response(self, meta: LastResponse) -> None:
+        object.__setattr__(self, "_last_response", meta)
+
+    def __getstate__(self) -> dict[Any, Any]:
+        state = super().__getstate__()
+        meta = self.last_response
+        return state if meta is None else {**state, "last_response": meta}
+
+    def __setstate__(self, state: dict[Any, Any]) -> None:
+        super().__setstate__(state)
+        meta = state.get("last_response")
+        if meta is not None:
+            self._set_last_response(meta)
+
+    def __copy__(self) -> Self:
+        copied = super().__copy__()
+        if (meta := self.last_response) is not None:
+            copied._set_last_response(meta)
+        return copied
+
+    def __deepcopy__(self, memo: dict[int, Any] | None = None) -> Self:
+        copied = super().__deepcopy__(memo)
+        if (meta := self.last_response) is not None:
+            copied._set_last_response(meta)  # immutable: shared, not copied
+        return copied
+
+    # Read-only dict-style access by the API's field names, for code ported from stripe-python. Attribute
+    # access stays the typed way; these cost the typed path nothing.
+
+    def __getitem__(self, key: str) -> Any:
+        name = _field_names(type(self)).get(key, key)
+        if name in type(self).model_fields:
+            return getattr(self, name)
+        extra = self.__pydantic_extra__
+        if extra is not None and key in extra:
+            return extra[key]
+        raise KeyError(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """`obj.get("field")`: the field's value, or `default` when the object has no such field."""
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, str):
+            return False
+        try:
+            self[key]
+        except KeyError:
+            return False
+        return True
+
+
+@functools.cache
+def _field_names(model: type[BaseModel]) -> dict[str, str]:
+    """Wire name -> attribute name, for the fields whose Python name differs (`from` -> `from_`)."""
+    return {field.alias: name for name, field in model.model_fields.items() if field.alias and field.alias != name}
 
 
 class StripeObject(StripeModel):

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Literal, TypeAlias, TypedDict
-
-if TYPE_CHECKING:
-    import httpx
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
 # httpx is imported where requests are made, not here: verifying and parsing a webhook imports this module
 # and needs no HTTP stack (importing httpx costs a cold process ~50 ms).
+if TYPE_CHECKING:
+    import httpx
+
+    from stripe_connect._identity import App
+    from stripe_connect._telemetry import Hook
 
 DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_CONNECT_BASE = "https://connect.stripe.com"
@@ -78,6 +80,12 @@ class ClientOptions:
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
+    app_info: App | None = None
+    """Who is calling (`User-Agent`, `X-Stripe-Client-User-Agent`), shared by derived clients."""
+    hooks: tuple[Hook, ...] = ()
+    """Called with every attempt of every call, by this client and the clients derived from it."""
+    tracer_provider: Any = None
+    """The OpenTelemetry `TracerProvider` spans go to; None: the global one (if any is configured)."""
 
     def __post_init__(self) -> None:
         if self.api_key is not None and (not isinstance(self.api_key, str) or not self.api_key.strip()):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -93,6 +101,9 @@ class ClientOptions:
             if not value.startswith(("http://", "https://")):
                 raise ValueError(f"{name} must be an http(s) address, got {value!r}")
             object.__setattr__(self, name, value.rstrip("/"))
+        for hook in self.hooks:
+            if not callable(hook):
+                raise TypeError(f"hooks must be callables taking an Attempt, got {type(hook).__name__}")
 
     def base_url(self, base: Base) -> str:
         return {"api": self.api_base, "connect": self.connect_base, "files": self.files_base}[base]

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
 from stripe_connect._options import Base, RequestOptions
+from stripe_connect._route import Route
 
 if TYPE_CHECKING:
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
@@ -15,8 +16,9 @@ if TYPE_CHECKING:
 Method = Literal["get", "post", "delete"]
 
 
-def path(template: str, **ids: str) -> str:
-    """`path("/v1/charges/{charge}", charge=charge_id)`, each id checked and percent-encoded.
+def path(template: str, **ids: str) -> Route:
+    """`path("/v1/charges/{charge}", charge=charge_id)`: the path, each id checked and percent-encoded, with
+    the template it came from (which names the operation in hooks and spans).
 
     An empty or non-string id is an error here, before anything is sent (an empty id would silently
     turn a retrieve into a list call).
@@ -26,7 +28,7 @@ def path(template: str, **ids: str) -> str:
             raise TypeError(f"{name} must be a string id, got {type(value).__name__}")
         if not value.strip():
             raise ValueError(f"{name} must be a non-empty id, got {value!r}")
-    return template.format_map({name: quote(value, safe="") for name, value in ids.items()})
+    return Route(template, template.format_map({name: quote(value, safe="") for name, value in ids.items()}))
 
 
 class StripeService:
@@ -38,7 +40,7 @@ class StripeService:
     def _request(
         self,
         method: Method,
-        url: str,
+        url: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -58,7 +60,7 @@ class AsyncStripeService:
     async def _request(
         self,
         method: Method,
-        url: str,
+        url: str | Route,
         params: Mapping[str, Any] | None,
         response: Any,
         options: RequestOptions,
@@ -69,11 +71,11 @@ class AsyncStripeService:
         return await self._client.request(method, url, params, response, options, base=base, multipart=multipart)
 
     def _list(
-        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
     ) -> AsyncListRequest[Any]:
         return AsyncListRequest(lambda: self._client.request("get", url, params, response, options))
 
     def _search(
-        self, url: str, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
     ) -> AsyncSearchRequest[Any]:
         return AsyncSearchRequest(lambda: self._client.request("get", url, params, response, options))
