@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all install spec generate test lint typecheck walkthrough bench naming update-spec clean
+.PHONY: all install spec generate test lint typecheck walkthrough bench naming update-spec dist clean
 
 all: test
 
@@ -31,8 +31,8 @@ test: install generate
 	$(PY) -m pytest -n 2
 
 lint: generate
-	$(PY) -m ruff check stripe_connect codegen generated tests bench examples
-	$(PY) -m ruff format --check stripe_connect codegen tests bench examples
+	$(PY) -m ruff check stripe_connect codegen generated tests bench examples hatch_build.py
+	$(PY) -m ruff format --check stripe_connect codegen tests bench examples hatch_build.py
 
 typecheck: generate
 	$(PY) -m pyright
@@ -46,6 +46,12 @@ walkthrough: install generate
 update-spec: install
 	$(PY) -m codegen update-spec "$(SPEC)" $(if $(COMMIT),--commit "$(COMMIT)")
 
+# A release: the sdist, the wheel built from it (the build hook renders generated/), both checked as PyPI does.
+dist: install
+	rm -rf dist
+	$(PY) -m build --outdir dist
+	$(PY) -m twine check --strict dist/*
+
 naming: spec
 	$(PY) -m codegen naming
 
@@ -54,4 +60,4 @@ bench: install generate
 	$(PY) bench/run.py --write bench/RESULTS.md
 
 clean:
-	rm -rf $(VENV) node_modules build generated .generated.staging
+	rm -rf $(VENV) node_modules build dist generated .generated.staging

@@ -14,7 +14,9 @@ client).
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
+import functools
 import hashlib
 import hmac
 import json
@@ -89,7 +91,7 @@ class Budget:
 class Case:
     name: str
     title: str
-    kind: str  # "worker": timed in the long-lived workers; "cold": fresh processes; "codegen"
+    kind: str  # "worker": timed in the long-lived workers; "cold": fresh processes; "codegen"; "wheel": built
     libraries: tuple[str, ...]
     unit: str  # "s", "ms", "µs", "MB", "req/s"
     rounds: int
@@ -291,6 +293,17 @@ CASES += [
         ours=TRACED,
         note="opentelemetry-sdk's TracerProvider, SimpleSpanProcessor and InMemorySpanExporter, set globally: "
         "one span with an event per call; baseline: the same retrieve without tracing",
+    ),
+    Case("wheel", "(l) wheel size", "wheel", (OURS,), "MB", rounds=1, note="`pip wheel .` (the build hook renders)"),
+    Case(
+        "wheel-import",
+        "(l') import + client + first service, from the wheel",
+        "wheel",
+        (FLOOR, OURS),
+        "ms",
+        rounds=12,
+        baseline=FLOOR,
+        note="as (b), with the wheel installed (`pip install --target`, bytecode compiled) first on sys.path",
     ),
 ]
 WORKER_METHODS = {"auto-paging": "auto_paging", "async": "fanout", "tracing-off": "retrieve", "tracing-on": "retrieve"}
@@ -510,13 +523,15 @@ def cold_environment(server: Server) -> dict[str, str]:
     }
 
 
-def run_cold(python: Path, library: str, mode: str, server: Server) -> dict[str, float]:
+def run_cold(
+    python: Path, library: str, mode: str, server: Server, env: dict[str, str] | None = None
+) -> dict[str, float]:
     out = subprocess.run(
         [str(python), str(BENCH / "cold.py"), library, mode, server.url, server.https_url],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=cold_environment(server),
+        env={**cold_environment(server), **(env or {})},
     )
     if out.returncode != 0:
         raise RuntimeError(f"{LABELS[library]} {mode} failed:\n{out.stderr}")
@@ -595,6 +610,39 @@ def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], server: Ser
             result.samples.setdefault(library, []).append(value)
             result.rss_mb.setdefault(library, []).append(measured["rss_mb"])
             result.cpu.setdefault(library, []).append(measured["cpu_seconds"])
+    return result
+
+
+@functools.cache
+def installed_wheel() -> tuple[Path, Path]:
+    """The wheel `pip wheel .` builds, and a directory it is installed into (removed when the run ends)."""
+    tmp = Path(tempfile.mkdtemp(prefix="bench-wheel-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
+    pip = [sys.executable, "-m", "pip", "--quiet"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp), str(ROOT)], check=True)
+    wheel = next(tmp.glob("*.whl"))
+    site = tmp / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(site)], check=True)
+    return wheel, site
+
+
+def run_wheel_case(case: Case, rounds: int, server: Server) -> Result:
+    wheel, site = installed_wheel()
+    result = Result(case)
+    if case.unit == "MB":
+        result.samples[OURS] = [wheel.stat().st_size / 1e6]
+        return result
+    env = {"PYTHONPATH": str(site)}
+    where = [sys.executable, "-P", "-c", "import stripe_connect; print(stripe_connect.__file__)"]  # as cold.py: no cwd
+    if not subprocess.run(where, env={**os.environ, **env}, capture_output=True, text=True).stdout.startswith(
+        str(site)
+    ):
+        raise RuntimeError(f"{case.title}: stripe_connect was not imported from the installed wheel")
+    for round_ in range(rounds):
+        for library in rotated(case.libraries, round_):
+            value = run_cold(Path(sys.executable), library, "import", server, env)["seconds"]
+            result.samples.setdefault(library, []).append(value)
     return result
 
 
@@ -730,12 +778,20 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp, fixed_server(Path(tmp)) as (server, server_stats):
         url = server.url
-        if any(c.kind == "cold" for c in selected):
+        if any(c.kind in ("cold", "wheel") for c in selected):
             log("compiling bytecode ...")
-            cold_libraries = {lib for c in selected if c.kind == "cold" for lib in c.libraries}
-            for library, python in cold_pythons.items():
-                if library in cold_libraries - {RAW, PYDANTIC}:  # those two load what the floor's listing does
-                    compile_bytecode(python, library, server)
+            # RAW and PYDANTIC load nothing the floor's listing does not; the wheel cases run in .venv.
+            targets = {
+                (cold_pythons[lib], lib)
+                for c in selected
+                if c.kind == "cold"
+                for lib in c.libraries
+                if lib in cold_pythons and lib not in (RAW, PYDANTIC)
+            }
+            if any(c.kind == "wheel" for c in selected):
+                targets.add((pythons[OURS], OURS))
+            for python, library in sorted(targets):
+                compile_bytecode(python, library, server)
         workers: dict[str, Worker] = {}
         try:
             for case in selected:
@@ -746,6 +802,8 @@ def main(argv: list[str] | None = None) -> int:
                     results.append(run_codegen(case, rounds))
                 elif case.kind == "cold":
                     results.append(run_cold_case(case, rounds, cold_pythons, server))
+                elif case.kind == "wheel":
+                    results.append(run_wheel_case(case, rounds, server))
                 else:
                     for library in case.libraries:
                         if library in pythons and library not in workers:

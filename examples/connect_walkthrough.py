@@ -7,6 +7,10 @@ then onboards an account with OAuth against a local stand-in for connect.stripe.
 OAuth: it is not in the OpenAPI document) and fans out over several accounts with the async client.
 
     make walkthrough        # or: .venv/bin/python examples/connect_walkthrough.py
+
+With the package installed from a wheel, hand it Stripe's pinned document and Steady's executable:
+
+    STRIPE_CONNECT_STEADY=node_modules/.bin/steady python connect_walkthrough.py path/to/spec3.yaml
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import secrets
+import sys
+from pathlib import Path
 
 import httpx
 
-from codegen.pin import materialize
 from stripe_connect import AsyncStripeClient, InvalidGrantError, OAuthState, ReplayedStateError, StripeClient
 from stripe_connect.testing import ConnectOAuthServer, SteadyServer
 
@@ -34,8 +39,17 @@ def show(response: httpx.Response) -> None:
     )
 
 
+def pinned_spec() -> Path:
+    """The document to serve: the path given on the command line, else the checkout's pinned one."""
+    if len(sys.argv) > 1:
+        return Path(sys.argv[1])
+    from codegen.pin import materialize  # only a checkout has the pin and its generator
+
+    return materialize()
+
+
 def main() -> None:
-    with SteadyServer(materialize()) as steady, httpx.Client(event_hooks={"response": [show]}) as http:
+    with SteadyServer(pinned_spec()) as steady, httpx.Client(event_hooks={"response": [show]}) as http:
         print(f"Steady is serving Stripe's API {steady.url}\n")
         platform = StripeClient(PLATFORM_KEY, api_base=steady.url, files_base=steady.url, http_client=http)
 

@@ -26,7 +26,9 @@ from stripe_connect._oauth_stand_in import ConnectOAuthServer, RecordedOAuthRequ
 
 __all__ = ["ConnectOAuthServer", "RecordedOAuthRequest", "SteadyServer", "find_steady"]
 
-_ROOT = Path(__file__).resolve().parent.parent
+# Where the development checkout keeps Steady (`npm ci`); an installed package has no such directory.
+_CHECKOUT = Path(__file__).resolve().parent.parent
+_STEADY_ENV = "STRIPE_CONNECT_STEADY"
 
 # Lists in query strings are `expand[]=a` and objects `created[gt]=1`, as this SDK sends them;
 # form bodies nest with brackets and index their lists: `items[0][price]=p`.
@@ -44,12 +46,21 @@ def _free_port() -> int:
 
 
 def find_steady() -> str:
-    """The Steady executable: `$STEADY_BIN`, the repository's `node_modules`, or the PATH."""
-    candidates = [os.environ.get("STEADY_BIN"), str(_ROOT / "node_modules" / ".bin" / "steady"), shutil.which("steady")]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise FileNotFoundError("Steady is not installed: run `npm ci` (it is @stdy/cli in package.json) or set STEADY_BIN")
+    """The Steady executable: `$STRIPE_CONNECT_STEADY` when set, else a checkout's `node_modules` (when this
+    module runs from one), else `steady` on the PATH."""
+    explicit = os.environ.get(_STEADY_ENV)
+    if explicit:
+        if not Path(explicit).is_file():
+            raise FileNotFoundError(f"{_STEADY_ENV} names no file: {explicit}")
+        return explicit
+    in_checkout = _CHECKOUT / "node_modules" / ".bin" / "steady"
+    found = str(in_checkout) if in_checkout.is_file() else shutil.which("steady")
+    if found is None:
+        raise FileNotFoundError(
+            f"Steady is not installed: `npm install @stdy/cli` and set {_STEADY_ENV} to its executable "
+            "(node_modules/.bin/steady), or put `steady` on the PATH"
+        )
+    return found
 
 
 class SteadyServer:

@@ -1,30 +1,43 @@
-"""Shared fixtures: the pinned spec, and Steady (a validating mock server) serving it."""
+"""Shared fixtures: the pinned spec, and Steady (a validating mock server) serving it.
+
+The Steady tests also run against an installed wheel, outside the checkout (tests/test_installed.py): there
+`codegen` is absent and the document's path arrives in $STRIPE_CONNECT_TEST_SPEC.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
 
-from codegen.load import load_spec
-from codegen.pin import MATERIALIZED, materialize
 from stripe_connect import StripeClient
 from stripe_connect.testing import SteadyServer
 from tests.fault_server import FaultServer
+
+if TYPE_CHECKING:
+    from tests.artifacts import Artifacts
 
 API_KEY = "sk_test_51HqLyjWDarjtT1zdp7dcXNNsqp4aQFkqB3c4ZGGi9aszm0r1Fs9GBfNxRBEX2vwFK9PU6d2NYyeiZJeMcOsk3Sn4007rbYiSjB"
 
 
 @pytest.fixture(scope="session")
 def spec_path() -> Path:
+    given = os.environ.get("STRIPE_CONNECT_TEST_SPEC")
+    if given:
+        return Path(given)
+    from codegen.pin import MATERIALIZED, materialize
+
     return materialize() if not MATERIALIZED.exists() else MATERIALIZED
 
 
 @pytest.fixture(scope="session")
 def spec(spec_path: Path) -> dict[str, Any]:
+    from codegen.load import load_spec
+
     return load_spec(spec_path)
 
 
@@ -76,3 +89,11 @@ def fault() -> Iterator[FaultServer]:
     """A scripted HTTP server on 127.0.0.1 for retries, faults, paging and errors (see tests/fault_server.py)."""
     with FaultServer() as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Artifacts:
+    """sdist and wheels built from a clean copy of the checkout (tests/artifacts.py), once per run."""
+    from tests.artifacts import build_all, located, once, run_temp
+
+    return located(once(run_temp(tmp_path_factory) / "artifacts", build_all))

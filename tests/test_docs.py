@@ -162,6 +162,18 @@ def test_the_readme_links_the_guide() -> None:
     assert "docs/connect.md" in (ROOT / "README.md").read_text()
 
 
+def assert_walkthrough_succeeded(result: subprocess.CompletedProcess[str]) -> None:
+    """Every step ran and Steady validated each request (tests/test_installed.py runs it from a wheel too)."""
+    assert result.returncode == 0, result.stderr[-3000:]
+    out = result.stdout
+    assert "valid=false" not in out
+    assert "state verified (and refused when replayed)" in out
+    assert "its refresh token now fails: InvalidGrantError (invalid_grant)" in out
+    assert "access_token='sk_test_***'" in out
+    for account in ("acct_1ShopOwner", "acct_2OtherShop", "acct_3ThirdShop", "acct_4FourthShop"):
+        assert f"-> GET /v1/balance [Stripe-Account: {account}] 200 valid=true" in out
+
+
 def test_the_walkthrough_runs_its_oauth_round_trip_and_async_fan_out() -> None:
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "connect_walkthrough.py")],
@@ -171,11 +183,4 @@ def test_the_walkthrough_runs_its_oauth_round_trip_and_async_fan_out() -> None:
         timeout=120,
         check=False,
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    out = result.stdout
-    assert "valid=false" not in out
-    assert "state verified (and refused when replayed)" in out
-    assert "its refresh token now fails: InvalidGrantError (invalid_grant)" in out
-    assert "access_token='sk_test_***'" in out
-    for account in ("acct_1ShopOwner", "acct_2OtherShop", "acct_3ThirdShop", "acct_4FourthShop"):
-        assert f"-> GET /v1/balance [Stripe-Account: {account}] 200 valid=true" in out
+    assert_walkthrough_succeeded(result)
