@@ -144,18 +144,20 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
 
 _BY_OBJECT = re.compile(r"\b(?:Expandable|Polymorphic)\[([^\[\]]*)\]")
 _ALTERNATIVES = re.compile(r"(\w+)(?=\s*\|\s*(\w+))")
+_PAGE_ITEMS = re.compile(r"\b(?:ListObject|SearchResult)\[(\w+)\]")
 
 
 def lazy_deps(types: list[str], deps: set[str]) -> set[str]:
     """The models a module refers to by `ModelRef` rather than importing them: importing it does not import
     them, and its validator calls theirs, built when a value first arrives (`stripe_connect._deferred`).
 
-    The exception are models in a union with another model that the `object` field does not tell apart
-    (`A | B`): pydantic's smart union picks the member that fits best, which needs their schemas inline.
+    The exceptions: models in a union with another model that the `object` field does not tell apart
+    (`A | B`), as pydantic's smart union picks the member that fits best, which needs their schemas inline;
+    and the items of nested lists (`ListObject[Refund]`), so that the page's type is `ListObject[Refund]`.
     """
     text = _BY_OBJECT.sub(" ", " ".join(types))
     in_unions = {name for pair in _ALTERNATIVES.findall(text) if all(n in deps for n in pair) for name in pair}
-    return deps - in_unions
+    return deps - in_unions - set(_PAGE_ITEMS.findall(text))
 
 
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:

@@ -27,6 +27,7 @@ RESERVED = frozenset(
         "timeout",
         "max_retries",
         "extra_headers",
+        "strict",
         "request_options",
         "self",
     }

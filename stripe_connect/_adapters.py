@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any, get_args
+from typing import Annotated, Any, get_args, get_origin
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 _adapters: dict[Any, TypeAdapter[Any]] = {}
 # Building a validator resolves and builds every model the type reaches; doing that from two threads at
 # once is not something pydantic promises to support, so builds are serialised (lookups are not).
 _build_lock = threading.Lock()
+# Stripe's JSON is typed: a value of another type is not converted but refused (and kept as sent by lenient
+# parsing). Models say so in their own config; any other type (a union, a list, a scalar) says so here.
+_STRICT = ConfigDict(strict=True)
 
 
 def _models_in(tp: Any) -> Iterator[type[BaseModel]]:
@@ -25,6 +28,12 @@ def _models_in(tp: Any) -> Iterator[type[BaseModel]]:
         yield tp
 
 
+def _is_model(tp: Any) -> bool:
+    """A model (possibly `Annotated`): it has a config of its own, which a TypeAdapter must not be given."""
+    base = get_args(tp)[0] if get_origin(tp) is Annotated else tp
+    return isinstance(base, type) and issubclass(base, BaseModel)
+
+
 def adapter_for(tp: Any) -> TypeAdapter[Any]:
     adapter = _adapters.get(tp)
     if adapter is None:
@@ -36,7 +45,7 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
                 # are kept on the classes and shared by every later type that reaches them.
                 for model in _models_in(tp):
                     model.model_rebuild()
-                adapter = TypeAdapter(tp)
+                adapter = TypeAdapter(tp) if _is_model(tp) else TypeAdapter(tp, config=_STRICT)
                 adapter.rebuild()  # build now, while holding the lock (a deferred model's adapter waits otherwise)
                 _adapters[tp] = adapter
     return adapter

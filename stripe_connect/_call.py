@@ -8,10 +8,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-import types
 import uuid
 from collections.abc import Mapping
-from typing import IO, TYPE_CHECKING, Annotated, Any, Union, cast, get_args, get_origin
+from typing import IO, TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -125,6 +124,8 @@ class Call:
         self.retries = 0
         self.max_retries: int = request_options.get("max_retries", options.max_retries)
         self.timeout: Timeout = request_options.get("timeout", options.timeout)
+        self.strict: bool = request_options.get("strict", options.strict)
+        self.api_version: str | None = request_options.get("stripe_version", options.stripe_version)
         self._secret = str(request_options.get("api_key", options.api_key) or "")
         self._opened: list[IO[bytes]] = []
         self._started = self._attempt_started = time.monotonic()
@@ -290,14 +291,15 @@ class Call:
         # Imported here: parsing needs pydantic, constructing a client and its services does not.
         from pydantic import ValidationError
 
-        from stripe_connect._adapters import adapter_for
+        from stripe_connect._lenient import type_name
+        from stripe_connect._parse import parse_json
 
         try:
-            return adapter_for(self.response).validate_json(response.content)
+            return parse_json(self.response, response.content, strict=self.strict, api_version=self.api_version)
         except ValidationError as exc:
             problem = exc.errors(include_input=False, include_url=False)[0]
             where = ".".join(str(p) for p in problem["loc"]) or "body"
-            expected = "JSON" if self.response is Any else f"a valid {_type_name(self.response)}"
+            expected = "JSON" if self.response is Any else f"a valid {type_name(self.response)}"
             raise APIError(
                 f"{self.description} returned a body that is not {expected} "
                 f"(HTTP {response.status_code}): {where}: {problem['msg']}",
@@ -357,13 +359,3 @@ def _check_path(path: str) -> None:
         raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
     if any(c in path for c in "?# ") or not path.isprintable():
         raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
-
-
-def _type_name(tp: Any) -> str:
-    """`Customer | DeletedCustomer` for `Polymorphic[Customer | DeletedCustomer]`, as a user reads the type."""
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Annotated:
-        return _type_name(args[0])
-    if origin is Union or origin is types.UnionType:
-        return " | ".join(_type_name(arg) for arg in args)
-    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")

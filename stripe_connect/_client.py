@@ -57,6 +57,7 @@ class ClientOptionChanges(TypedDict, total=False):
     api_base: str
     connect_base: str
     files_base: str
+    strict: bool
 
 
 class _Pool(Generic[H]):
@@ -103,6 +104,7 @@ class _ClientBase(Generic[H]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: H | None = None,
         app_info: AppInfo | None = None,
         hooks: Iterable[Hook] = (),
@@ -118,6 +120,7 @@ class _ClientBase(Generic[H]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
             app_info=App.of(app_info) if app_info is not None else None,
             hooks=tuple(hooks),
             tracer_provider=tracer_provider,
@@ -153,7 +156,7 @@ class _ClientBase(Generic[H]):
         """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
         from stripe_connect.webhooks import Webhooks
 
-        return Webhooks()
+        return Webhooks(strict=self._options.strict)
 
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
@@ -164,6 +167,15 @@ class _ClientBase(Generic[H]):
         # may be creating a service (a cached_property writes to __dict__) while this one derives a client.
         return {k: v for k, v in self.__dict__.copy().items() if k.startswith("_")}
 
+    def __reduce__(self) -> Any:
+        # A client holds a connection pool (sockets, locks) that cannot travel to another process.
+        name = type(self).__name__
+        raise TypeError(
+            f"{name} objects cannot be pickled or copied: they hold a connection pool. Send `client.options` "
+            f"(a ClientOptions, which pickles) and rebuild the client where it is needed: "
+            f"{name}(**dataclasses.asdict(options)); use with_options() for a variant in the same process"
+        )
+
     def __repr__(self) -> str:
         o = self._options
         return f"{type(self).__name__}(stripe_account={o.stripe_account!r}, stripe_version={o.stripe_version!r})"
@@ -172,12 +184,12 @@ class _ClientBase(Generic[H]):
         """A Stripe object kept as a dict (or its JSON) -> the typed model its `object` field names.
 
         `{"object": "charge", ...}` becomes a `Charge`, a list a `ListObject`, an unknown type a
-        `StripeObject`; parsed as leniently as any response. It has no `last_response` and, being made
-        by no call, a list cannot fetch its next pages.
+        `StripeObject`; parsed as leniently as any response (strictly on a `strict=True` client). It has no
+        `last_response` and, being made by no call, a list cannot fetch its next pages.
         """
         from stripe_connect._deserialize import deserialize
 
-        return deserialize(data)
+        return deserialize(data, strict=self._options.strict, api_version=self._options.stripe_version)
 
     def _call(
         self,
@@ -215,6 +227,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: httpx.Client | None = None,
         app_info: AppInfo | None = None,
         hooks: Iterable[Hook] = (),
@@ -228,6 +241,8 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         client_id: the platform's Connect client id (`ca_...`), for OAuth.
         max_retries, timeout: defaults for every call (each call may override them).
         api_base, connect_base, files_base: where the API, Connect OAuth and file uploads live.
+        strict: raise (`APIError`) when a response departs from the models, instead of keeping what does not
+            fit as sent (the default; each call may say otherwise with `strict=`).
         http_client: an `httpx.Client` to send with (you close it); by default one is made on first use.
         sleep: how to wait between retries (tests pass a fake).
         app_info: `{"name": ..., "version": ..., "url": ..., "partner_id": ...}` (name required): the platform
@@ -245,6 +260,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
             http_client=http_client,
             app_info=app_info,
             hooks=hooks,
@@ -363,6 +379,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         api_base: str = DEFAULT_API_BASE,
         connect_base: str = DEFAULT_CONNECT_BASE,
         files_base: str = DEFAULT_FILES_BASE,
+        strict: bool = False,
         http_client: httpx.AsyncClient | None = None,
         app_info: AppInfo | None = None,
         hooks: Iterable[Hook] = (),
@@ -380,6 +397,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
             api_base=api_base,
             connect_base=connect_base,
             files_base=files_base,
+            strict=strict,
             http_client=http_client,
             app_info=app_info,
             hooks=hooks,

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast, get_args
+from collections.abc import Callable, Collection, Mapping
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic_core import CoreSchema, core_schema
@@ -36,11 +36,19 @@ _UNKNOWN_TAG = "__unknown__"
 
 
 class StripeModel(BaseModel):
-    """A Stripe API object: attribute access to its fields, unknown fields kept (see `model_extra`)."""
+    """A Stripe API object: attribute access to its fields, unknown fields kept (see `model_extra`).
+
+    A model parsed leniently (see `stripe_connect._lenient`) may hold a field's value as Stripe sent it
+    where it does not fit the field's type, and may lack a required field: reading that field raises an
+    `AttributeError` saying so (`getattr(obj, name, None)` and `obj.model_fields_set` tell it apart).
+    """
 
     # defer_build: a model's validator is built on first use, so importing a model never pays for the
-    # hundreds of models it can reach.
-    model_config = ConfigDict(extra="allow", defer_build=True, protected_namespaces=(), populate_by_name=True)
+    # hundreds of models it can reach. strict: Stripe's JSON is typed, so nothing is coerced ("5" is not 5);
+    # a value of another type is a deviation, kept as sent by lenient parsing instead of silently converted.
+    model_config = ConfigDict(
+        extra="allow", defer_build=True, protected_namespaces=(), populate_by_name=True, strict=True
+    )
 
     # The response a call's result came from. A slot, not a field or a pydantic private attribute: it is
     # not dumped, not compared, not sent back, and nested models (which never get one) pay nothing for it.
@@ -51,6 +59,29 @@ class StripeModel(BaseModel):
     def to_dict(self) -> dict[str, Any]:
         """The object as Stripe sent it (fields never received stay absent)."""
         return self.model_dump(mode="json", exclude_unset=True, by_alias=True)
+
+    if not TYPE_CHECKING:  # type checkers keep seeing pydantic's signatures and the documented field types
+        # Values kept as sent were logged when parsed; dumping them back is the point, not worth a warning each.
+        def model_dump(self, **kwargs: Any) -> dict[str, Any]:
+            kwargs.setdefault("warnings", False)
+            return super().model_dump(**kwargs)
+
+        def model_dump_json(self, **kwargs: Any) -> str:
+            kwargs.setdefault("warnings", False)
+            return super().model_dump_json(**kwargs)
+
+        def __getattr__(self, name: str) -> Any:
+            try:
+                return super().__getattr__(name)
+            except AttributeError:
+                if name in type(self).model_fields:
+                    raise AttributeError(
+                        f"{type(self).__name__}.{name} is absent: the object Stripe sent has no {name!r}, which the "
+                        f"models require (it was parsed leniently; the `stripe_connect` log names the deviation)",
+                        name=name,
+                        obj=self,
+                    ) from None
+                raise
 
     @property
     def last_response(self) -> LastResponse | None:
@@ -90,7 +121,10 @@ class StripeModel(BaseModel):
     def __getitem__(self, key: str) -> Any:
         name = _field_names(type(self)).get(key, key)
         if name in type(self).model_fields:
-            return getattr(self, name)
+            try:
+                return getattr(self, name)
+            except AttributeError:  # a required field a lenient model lacks: absent, as for a dict
+                raise KeyError(key) from None
         extra = self.__pydantic_extra__
         if extra is not None and key in extra:
             return extra[key]
@@ -200,11 +234,15 @@ class ModelRef:
     def __repr__(self) -> str:
         return f"ModelRef({self.module}.{self.name})"
 
+    # Equal by what they name: a type rebuilt from a pickle (a page of `Expandable[...]` items) is the same type.
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ModelRef) and (other.module, other.name) == (self.module, self.name)
 
     def __hash__(self) -> int:
         return hash((self.module, self.name))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ModelRef, (self.module, self.name))
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         # A field holding this model: imported, and its validator built, when a value first arrives.
@@ -279,19 +317,22 @@ Polymorphic = Annotated[T, _OBJECT_UNION]
 """One of several object types, chosen by the `object` field; unknown types become `StripeObject`."""
 
 
+def model_of_object(value: Any) -> type[StripeModel]:
+    """The model a Stripe object's `object` field names, `StripeObject` for types this SDK does not know."""
+    # The generated registry is looked up when a value arrives, not when a field's validator is built:
+    # a validator over every model would cost seconds for one field.
+    registry = importlib.import_module("stripe_connect_generated.models")
+    object_types: dict[str, str] = registry.OBJECT_TYPES
+    tag = known_tag(object_tag_of(value), object_types)
+    return getattr(registry, object_types[tag]) if tag is not None else StripeObject
+
+
 def _any_object(value: Any) -> Any:
     if isinstance(value, StripeModel):
         return value
     if not isinstance(value, dict):
         raise ValueError("expected a Stripe object (a JSON object with an `object` field)")
-    # The generated registry is looked up when a value arrives, not when the field's validator is built:
-    # a validator over every model would cost seconds for one field.
-    registry = importlib.import_module("stripe_connect_generated.models")
-    object_types: dict[str, str] = registry.OBJECT_TYPES
-    tag = known_tag(object_tag_of(value), object_types)
-    name = object_types[tag] if tag is not None else None
-    model: type[StripeModel] = getattr(registry, name) if name is not None else StripeObject
-    return model.model_validate(value)
+    return model_of_object(value).model_validate(value)
 
 
 class _ByObjectType:
@@ -311,3 +352,20 @@ AnyObject = Annotated[StripeModel, _ByObjectType()]
 """Any API object (an event's `data.object`): statically a `StripeModel`, at runtime the model its `object` field
 names — `Charge` for `"charge"`, `DeletedCustomer` for a deleted customer — or `StripeObject` for types this SDK
 does not know. Narrow it with `isinstance`."""
+
+
+def object_model_for(annotation: Any, value: Mapping[str, Any]) -> type[BaseModel] | None:
+    """The model a Stripe object is meant to be in a field annotated `Expandable`, `Polymorphic` or `AnyObject`,
+    chosen by its `object` (`StripeObject` when no member has it); None for any other annotation.
+
+    Lenient parsing uses it to rebuild an object the field's validator refused with the model it stands for.
+    """
+    base, *metadata = get_args(annotation) if get_origin(annotation) is Annotated else (annotation,)
+    if any(isinstance(m, _ByObjectType) for m in metadata):
+        return model_of_object(value)
+    if not any(isinstance(m, _ObjectUnion) for m in metadata):
+        return None
+    members = [_resolved(m) for m in (get_args(base) or (base,))]
+    tags = {_object_tag(m): m for m in members if isinstance(m, type) and issubclass(m, BaseModel)}
+    tag = known_tag(object_tag_of(value), tags)
+    return tags[tag] if tag is not None else StripeObject

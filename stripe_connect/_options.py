@@ -40,6 +40,8 @@ class PlatformRequestOptions(TypedDict, total=False):
     """How many times this call may be retried."""
     extra_headers: Mapping[str, str]
     """Additional HTTP headers (they cannot replace the ones above)."""
+    strict: bool
+    """Raise when the response departs from the models, instead of keeping what does not fit as sent."""
 
 
 class RequestOptions(PlatformRequestOptions, total=False):
@@ -80,6 +82,8 @@ class ClientOptions:
     api_base: str = DEFAULT_API_BASE
     connect_base: str = DEFAULT_CONNECT_BASE
     files_base: str = DEFAULT_FILES_BASE
+    strict: bool = False
+    """Raise when a response departs from the models, instead of keeping what does not fit as sent."""
     app_info: App | None = None
     """Who is calling (`User-Agent`, `X-Stripe-Client-User-Agent`), shared by derived clients."""
     hooks: tuple[Hook, ...] = ()
@@ -96,6 +100,8 @@ class ClientOptions:
             raise ValueError("stripe_account must be a non-empty account id such as 'acct_123', or None")
         if not isinstance(self.max_retries, int) or self.max_retries < 0:  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ValueError("max_retries must be a non-negative integer")
+        if not isinstance(self.strict, bool):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValueError("strict must be True or False")
         for name in ("api_base", "connect_base", "files_base"):
             value = getattr(self, name)
             if not value.startswith(("http://", "https://")):
@@ -128,6 +134,8 @@ def check_request_options(options: Mapping[str, object]) -> None:
     retries = options.get("max_retries", 0)
     if not isinstance(retries, int) or isinstance(retries, bool) or retries < 0:
         raise ValueError(f"max_retries must be a non-negative integer, got {retries!r}")
+    if not isinstance(options.get("strict", False), bool):
+        raise ValueError(f"strict must be True or False, got {options.get('strict')!r}")
     timeout = options.get("timeout", 1.0)
     import httpx  # loaded already: options are checked when a request is made
 

@@ -82,12 +82,20 @@ class _Page(StripeModel, Generic[T]):
             copied._source = source  # the same client and request, not copies of them
         return copied
 
+    def __reduce__(self) -> Any:
+        # `ListObject[Refund]` is made on demand, not a module attribute pickle could look up: rebuild it from
+        # its origin and arguments. The fetch source stays behind (it holds the client and its connections).
+        meta = self.__pydantic_generic_metadata__
+        if meta["origin"] is None:
+            return super().__reduce__()
+        return (_parametrized_instance, (meta["origin"], meta["args"]), self.__getstate__())
+
     def _attached_source(self) -> PageSource:
         source = self._fetched_by()
         if source is None:
             raise TypeError(
-                "this page was not returned by a list or search call (it is nested in another object); "
-                "call the matching list method to page through it"
+                "this page has no client to fetch the next one: it was not returned by a list or search call "
+                "(it is nested in another object, or was unpickled); call the matching list method to page through it"
             )
         return source
 
@@ -132,6 +140,12 @@ class _Page(StripeModel, Generic[T]):
                 return
             del page
             page = await source.fetch_async(cursor)
+
+
+def _parametrized_instance(origin: Any, args: tuple[Any, ...]) -> Any:
+    """An empty instance of `origin[args]` (`ListObject[Refund]`), for pickle to restore the state into."""
+    cls = origin[args[0] if len(args) == 1 else args]
+    return cls.__new__(cls)
 
 
 def _item_id(item: Any) -> str:

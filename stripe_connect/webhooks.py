@@ -13,6 +13,11 @@ Timestamps: a header more than `tolerance` seconds old is rejected (a replay), a
 `tolerance` seconds in the future. Stripe's own libraries check only the past; a future timestamp within the
 window is clock skew, beyond it a clock that is badly wrong on one side or a header made to be replayed later,
 and neither should pass silently. `tolerance=None` turns the time check off (replaying stored events).
+
+Events are parsed like responses: leniently. An endpoint (or a connected account) on another API version
+than this SDK's models sends objects that lack, add or retype fields; the event still comes back typed, with
+what does not fit kept as sent and logged once per field (naming the event's `api_version`), so a handler
+keeps receiving every event. `strict=True` raises pydantic's `ValidationError` (a `ValueError`) instead.
 """
 
 from __future__ import annotations
@@ -133,14 +138,15 @@ def verify_header(
     return timestamp
 
 
-def parse_event(payload: bytes | str) -> Event:
+def parse_event(payload: bytes | str, *, strict: bool = False) -> Event:
     """An `Event` from a (verified) payload; `data.object` becomes the model its `object` names.
 
-    Raises `ValueError` when the payload is not JSON or not an event (pydantic's `ValidationError` is one).
+    Raises `ValueError` when the payload is not JSON or not an event, and under `strict` when it departs
+    from the models (pydantic's `ValidationError` is a `ValueError`).
     """
     from stripe_connect_generated.models import Event
 
-    from stripe_connect._adapters import adapter_for
+    from stripe_connect._parse import parse_python
 
     try:
         data: Any = json.loads(payload)
@@ -148,7 +154,8 @@ def parse_event(payload: bytes | str) -> Event:
         raise ValueError(f"the webhook payload is not JSON: {exc}") from None
     if not isinstance(data, dict) or data.get("object") != "event":  # pyright: ignore[reportUnknownMemberType]
         raise ValueError('the webhook payload is not a Stripe event (a JSON object with `object: "event"`)')
-    event: Event = adapter_for(Event).validate_python(data)
+    version = data.get("api_version")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
+    event: Event = parse_python(Event, data, strict=strict, api_version=version if isinstance(version, str) else None)
     return event
 
 
@@ -159,6 +166,7 @@ def construct_event(
     tolerance: float | None = DEFAULT_TOLERANCE,
     *,
     now: Callable[[], float] = time.time,
+    strict: bool = False,
 ) -> Event:
     """Verify a webhook delivery and return its `Event` (see the module doc for what is checked).
 
@@ -168,15 +176,22 @@ def construct_event(
         secret: the webhook endpoint's signing secret (`whsec_...`).
         tolerance: seconds the signature's timestamp may differ from now, either way; None skips the check.
         now: the clock (tests pass a fixed one).
+        strict: raise when the event departs from the models, instead of keeping what does not fit as sent.
     """
     verify_header(payload, sig_header, secret, tolerance, now=now)
-    return parse_event(payload)
+    return parse_event(payload, strict=strict)
 
 
 class Webhooks:
-    """`client.webhooks`: verifying and parsing the events Stripe posts to your endpoints."""
+    """`client.webhooks`: verifying and parsing the events Stripe posts to your endpoints.
 
-    __slots__ = ()
+    Events are parsed leniently unless the client (or a call here) says `strict=True`.
+    """
+
+    __slots__ = ("_strict",)
+
+    def __init__(self, *, strict: bool = False) -> None:
+        self._strict = strict
 
     def construct_event(
         self,
@@ -186,9 +201,15 @@ class Webhooks:
         tolerance: float | None = DEFAULT_TOLERANCE,
         *,
         now: Callable[[], float] = time.time,
+        strict: bool | None = None,
     ) -> Event:
-        """Verify a webhook delivery and return its `Event`; see `stripe_connect.webhooks.construct_event`."""
-        return construct_event(payload, sig_header, secret, tolerance, now=now)
+        """Verify a webhook delivery and return its `Event`; see `stripe_connect.webhooks.construct_event`.
+
+        `strict` defaults to the client's.
+        """
+        return construct_event(
+            payload, sig_header, secret, tolerance, now=now, strict=self._strict if strict is None else strict
+        )
 
     def verify_header(
         self,

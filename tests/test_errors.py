@@ -3,6 +3,7 @@ APIError naming the status, never a KeyError or a JSONDecodeError. Served over r
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -161,14 +162,25 @@ def test_an_error_without_a_message_names_its_type(fault: FaultServer, client: S
     assert raised.value.code is None and raised.value.param is None  # not strings: not passed off as such
 
 
-def test_a_200_that_does_not_match_the_model_is_an_api_error(fault: FaultServer, client: StripeClient) -> None:
+def test_a_200_that_does_not_match_the_model_is_an_api_error_when_strict(
+    fault: FaultServer, client: StripeClient
+) -> None:
     fault.script(Reply(200, {"id": 42, "object": "customer", "created": "yesterday", "livemode": False}))
     with pytest.raises(APIError) as raised:
-        client.customers.create(email="j@example.com")
+        client.customers.create(email="j@example.com", strict=True)
     message = str(raised.value)
     assert "POST /v1/customers returned a body that is not a valid Customer (HTTP 200)" in message
     assert raised.value.http_status == 200
     assert raised.value.body["id"] == 42
+
+
+@pytest.mark.parametrize("body", [[], "cus_1", 42, None])
+def test_a_200_that_is_not_an_object_is_an_api_error_even_lenient(
+    fault: FaultServer, client: StripeClient, body: object
+) -> None:
+    fault.script(Reply(200, json.dumps(body).encode()))
+    with pytest.raises(APIError, match=r"POST /v1/customers returned a body that is not a valid Customer \(HTTP 200\)"):
+        client.customers.create(email="j@example.com")
 
 
 @pytest.mark.parametrize("raw", [b"", b"<html>ok</html>", b'{"id": "cus_1", "obj'])

@@ -32,10 +32,12 @@ def test_raw_request_cast_to_a_model(fault: FaultServer, client: StripeClient) -
     assert isinstance(page.data[0], Charge)
 
 
-def test_raw_request_cast_to_refuses_a_body_that_is_not_the_model(fault: FaultServer, client: StripeClient) -> None:
+def test_raw_request_cast_to_refuses_a_body_that_is_not_the_model_when_strict(
+    fault: FaultServer, client: StripeClient
+) -> None:
     fault.script(Reply(200, {"id": "ch_1", "object": "charge", "amount": "a lot"}))
     with pytest.raises(APIError, match=r"GET /v1/charges/ch_1 returned a body that is not a valid Charge"):
-        client.raw_request("get", "/v1/charges/ch_1", cast_to=Charge)
+        client.raw_request("get", "/v1/charges/ch_1", cast_to=Charge, strict=True)
 
 
 def test_deserialize_by_object(client: StripeClient) -> None:

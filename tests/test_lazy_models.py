@@ -36,8 +36,9 @@ def test_importing_a_model_imports_none_of_the_models_it_holds() -> None:
         "print(*sorted(loaded))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    # Neither what expandable fields reach (512 models with them) nor the 68 nested ones.
-    assert out == ["charge"]
+    # Neither what expandable fields reach (512 models with them) nor the 68 nested ones; the items of its
+    # nested list of refunds are imported, so that the list's type is `ListObject[Refund]`.
+    assert out == ["charge", "refund"]
 
 
 def test_an_unexpanded_field_is_the_id() -> None:
@@ -110,9 +111,10 @@ def test_the_generator_imports_only_the_members_of_unions_told_apart_by_shape() 
         "Shipping | None",
         "Polymorphic[Card | Source]",
         "OptionsCard | OptionsClient | None",
+        "ListObject[Refund] | None",
     ]
     deps = {"Customer", "DeletedCustomer", "Review", "Shipping", "Card", "Source", "OptionsCard", "OptionsClient"}
-    assert lazy_deps(types, deps) == deps - {"OptionsCard", "OptionsClient"}
+    assert lazy_deps(types, deps | {"Refund"}) == deps - {"OptionsCard", "OptionsClient"}
 
 
 # --- pages ------------------------------------------------------------------------------------------
@@ -186,13 +188,15 @@ def test_async_auto_paging_lets_walked_pages_go() -> None:
     assert alive_when_fetching == {0: 0, 1: 1, 2: 1, 3: 1}
 
 
-def test_an_invalid_body_is_an_api_error_naming_the_field() -> None:
+def test_an_invalid_expanded_object_is_kept_or_under_strict_an_api_error_naming_the_field() -> None:
     def reply(_request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, json={**CHARGE, "customer": {**CUSTOMER, "livemode": "maybe"}})
 
     client = StripeClient("sk_test_123", http_client=httpx.Client(transport=httpx.MockTransport(reply)))
     with pytest.raises(APIError, match=r"customer\.customer\.livemode"):
-        client.charges.retrieve("ch_1")
+        client.charges.retrieve("ch_1", strict=True)
+    customer = client.charges.retrieve("ch_1").customer
+    assert isinstance(customer, Customer) and customer.livemode == "maybe"  # the expanded model, the value as sent
 
 
 def test_adapters_are_built_when_made_and_shared() -> None:

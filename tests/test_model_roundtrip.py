@@ -5,12 +5,15 @@ depth, nullable, unions, enums, required and optional properties, free-form and 
 field the schema does not list (as a newer API version would send). Parsing must
 succeed (the models accept everything the spec allows), dumping must give back the same JSON object (nothing
 lost, renamed or coerced), and no nested Stripe object of a known type may fall back to `StripeObject`.
+Every parsed model also travels: it pickles and copies into an equal model.
 """
 
 from __future__ import annotations
 
+import copy
 import functools
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +90,6 @@ def test_model_round_trips(schema: str, data: st.DataObject) -> None:
         assert isinstance(parsed, StripeModel)
         assert adapter.dump_python(parsed, mode="json", exclude_unset=True, by_alias=True) == value
     assert misplaced_fallbacks(parsed) == []
+    for travelled in (pickle.loads(pickle.dumps(parsed)), copy.copy(parsed), copy.deepcopy(parsed)):
+        assert type(travelled) is type(parsed) and travelled == parsed
+        assert travelled.to_dict() == value

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 from pathlib import Path
 
-from stripe_connect import ListObject, SearchResult, StripeClient, models
+import httpx
+import pytest
+
+from stripe_connect import APIError, ListObject, SearchResult, StripeClient, models
 from stripe_connect.models import (
     Balance,
     BankAccount,
@@ -25,7 +29,8 @@ from stripe_connect.models import (
     Subscription,
     TaxSettings,
 )
-from tests.conftest import SteadyLog
+from stripe_connect.testing import SteadyServer
+from tests.conftest import API_KEY, SteadyLog
 
 
 def test_retrieve_with_expand(steady_client: StripeClient, steady_log: SteadyLog) -> None:
@@ -184,3 +189,32 @@ def test_binary_response(steady_client: StripeClient, steady_log: SteadyLog) -> 
     pdf = steady_client.quotes.pdf("qt_123")
     steady_log.assert_valid("/v1/quotes/{quote}/pdf")
     assert isinstance(pdf, bytes)
+
+
+class _RenderedAtANewerVersion(httpx.HTTPTransport):
+    """Steady's answers as an account on a newer API version gets them: a required field gone, a retyped one."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = super().handle_request(request)
+        body = json.loads(response.read())
+        del body["billing_details"]
+        body["amount"] = str(body["amount"])
+        headers = {k: v for k, v in response.headers.items() if k.lower().startswith("x-steady")}
+        return httpx.Response(response.status_code, headers=headers, json=body, request=request)
+
+
+def test_a_call_at_another_api_version_parses_what_that_version_renders(
+    steady: SteadyServer, steady_log: SteadyLog
+) -> None:
+    http = httpx.Client(transport=_RenderedAtANewerVersion(), event_hooks={"response": [steady_log.record]})
+    with StripeClient(API_KEY, api_base=steady.url, max_retries=0, http_client=http) as client:
+        charge = client.charges.retrieve("ch_123", stripe_version="2024-04-10", expand=["customer"])
+        steady_log.assert_valid("/v1/charges/{charge}")
+        assert steady_log.last.request.headers["stripe-version"] == "2024-04-10"
+        assert isinstance(charge, Charge) and isinstance(charge.amount, str)
+        assert "billing_details" not in charge.model_fields_set
+        assert isinstance(charge.amount_captured, int) and isinstance(charge.livemode, bool)  # typed where it fits
+        assert charge.customer is None or isinstance(charge.customer, str | Customer | DeletedCustomer)
+        with pytest.raises(APIError, match="not a valid Charge"):
+            client.charges.retrieve("ch_123", stripe_version="2024-04-10", strict=True)
+    http.close()

@@ -255,7 +255,10 @@ def test_a_verified_payload_that_is_not_an_event_is_a_value_error() -> None:
         construct_event(body, signed(body), SECRET, now=clock)
     broken = json.dumps({**event_dict(CHARGE), "created": "yesterday"}).encode()
     with pytest.raises(ValueError, match="created"):
-        construct_event(broken, signed(broken), SECRET, now=clock)
+        construct_event(broken, signed(broken), SECRET, now=clock, strict=True)
+    with pytest.raises(ValueError, match="created"):
+        StripeClient("sk_test_123", strict=True).webhooks.construct_event(broken, signed(broken), SECRET, now=clock)
+    assert construct_event(broken, signed(broken), SECRET, now=clock).created == "yesterday"  # lenient: kept
 
 
 def test_verify_header_returns_the_timestamp_without_parsing() -> None:
@@ -340,10 +343,10 @@ def test_an_object_without_object_field_is_a_stripe_object() -> None:
     assert type(construct({"anything": 1}).data.object) is StripeObject
 
 
-def test_an_invalid_known_object_names_the_field() -> None:
+def test_an_invalid_known_object_names_the_field_when_strict() -> None:
     payload = payload_of({**CHARGE, "amount": "lots"})
     with pytest.raises(ValueError, match=r"data\.object\.amount"):
-        construct_event(payload, signed(payload), SECRET, now=clock)
+        construct_event(payload, signed(payload), SECRET, now=clock, strict=True)
 
 
 def test_previous_attributes_stay_a_dict() -> None:
