@@ -6,6 +6,7 @@ Runs in bench/.venv-stripe, where stripe-connect is not installed (and pyright c
 from __future__ import annotations
 
 import itertools
+import os
 import warnings
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,9 @@ warnings.simplefilter("ignore", DeprecationWarning)
 
 class Cases:
     def __init__(self, base_url: str) -> None:
+        # The https cases' test authority (with certifi's), as stripe-python is told to trust one.
+        if "BENCH_CA_BUNDLE" in os.environ:
+            stripe.ca_bundle_path = os.environ["BENCH_CA_BUNDLE"]
         self.base_url = base_url
         self.client: Any = stripe.StripeClient(API_KEY, stripe_version=API_VERSION, base_addresses={"api": base_url})
         self.accounts = itertools.cycle(ACCOUNTS)

@@ -12,6 +12,8 @@ T = TypeVar("T")
 API_KEY = "sk_test_51BenchQx7KzAbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
 API_VERSION = "2023-08-16"
 CHARGE_ID = "ch_1NbenchQx7Kz00000001"
+EVENT_ID = "evt_1NbenchQx7Kz00000001"
+WEBHOOK_SECRET = "whsec_benchQx7KzAbCdEfGhIjKlMnOpQrStUv"
 ACCOUNTS = [f"acct_1Bench{i:010d}" for i in range(100)]
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"  # run.py --smoke: the same code paths, fewer calls
 FANOUT = 50 if SMOKE else 1000  # concurrent retrieves in the async case, spread over ACCOUNTS

@@ -17,6 +17,8 @@ import argparse
 import atexit
 import datetime
 import functools
+import hashlib
+import hmac
 import json
 import os
 import platform
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,10 +37,11 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 STRIPE_VENV = BENCH / ".venv-stripe"
+OURS_VENV = BENCH / ".venv-ours"
 STRIPE_REQUIREMENT = "stripe[async]==16.1.0"
 SHARED_STACK = ("httpx", "httpcore", "sniffio")
 
-OURS, STRIPE, HTTPX, FLOOR = "ours", "stripe", "httpx", "floor"
+OURS, STRIPE, HTTPX, FLOOR, RAW, PYDANTIC = "ours", "stripe", "httpx", "floor", "raw", "pydantic"
 # The tracing cases compare stripe-connect with itself: before hooks and spans existed (the runtime of the
 # revision BEFORE_TRACING, extracted by git), and with OpenTelemetry spans going to an in-memory exporter.
 BEFORE, TRACED = "before", "traced"
@@ -47,6 +51,8 @@ LABELS = {
     STRIPE: "stripe-python 16.1.0",
     HTTPX: "raw httpx",
     FLOOR: "floor",
+    RAW: "hmac + json",
+    PYDANTIC: "hmac + 3 pydantic models",
     BEFORE: f"stripe-connect at {BEFORE_TRACING}",
     TRACED: "stripe-connect, spans to an in-memory exporter",
 }
@@ -147,6 +153,34 @@ CASES = [
         note="fresh process: what a cold start pays before its first answer. httpx builds its TLS context "
         "(certifi's bundle, ~40 ms here) when a client is made, even for this http:// server; requests "
         "(stripe-python) only on its first https connection, which this benchmark never makes",
+    ),
+    Case(
+        "first-call-https",
+        "(b'') import + client + first retrieve, https",
+        "cold",
+        (HTTPX, OURS, STRIPE),
+        "ms",
+        rounds=9,
+        budgets=(Budget(STRIPE, 1.0),),
+        baseline=HTTPX,
+        note="fresh process, as (b') over https: a local server whose authority every library trusts with the same "
+        "bundle (certifi's and a test authority; httpx through SSL_CERT_FILE, stripe-python through "
+        "`stripe.ca_bundle_path`), so each sets up TLS as it would against api.stripe.com",
+    ),
+    Case(
+        "webhook",
+        "(b''') import, verify + parse a webhook event",
+        "cold",
+        (FLOOR, RAW, PYDANTIC, OURS, STRIPE),
+        "ms",
+        rounds=15,
+        budgets=(Budget(STRIPE, 0.7),),
+        baseline=FLOOR,
+        note="fresh process: verify the signature of a `charge.succeeded` event (4 KB, a full charge), parse it, read "
+        "`data.object.amount`; stripe-connect `stripe_connect.webhooks.construct_event`, stripe-python "
+        "`stripe.Webhook.construct_event`; floor: `import pydantic` + `json.loads` of the payload; "
+        "hmac + json: a hand-written handler (HMAC, age, `json.loads`); hmac + 3 pydantic models: the same "
+        "parsed into three minimal pydantic models (event, data, object), the least any pydantic-based parser pays",
     ),
     Case(
         "retrieve",
@@ -280,6 +314,8 @@ class Result:
     case: Case
     samples: dict[str, list[float]] = field(default_factory=dict)
     fanout: int = 1  # requests per sample, for throughput
+    rss_mb: dict[str, list[float]] = field(default_factory=dict)  # fresh processes: peak RSS of each sample
+    cpu: dict[str, list[float]] = field(default_factory=dict)  # ... and the CPU time it spent
 
     def value(self, library: str) -> float | None:
         samples = self.samples.get(library)
@@ -327,25 +363,106 @@ def stripe_python(install: bool) -> Path:
     return python
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    https_url: str
+    ca_bundle: Path  # what the https clients trust
+    event: Path  # the webhook cases' payload
+
+
+def runtime_closure() -> dict[str, str]:
+    """stripe-connect's runtime dependencies and theirs (no extras), at the versions .venv has."""
+    from importlib.metadata import distribution
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pending, found = ["stripe-connect"], {}
+    while pending:
+        for text in distribution(pending.pop()).requires or []:
+            requirement = Requirement(text)
+            if requirement.marker is not None and not requirement.marker.evaluate({"extra": ""}):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name not in found:
+                found[name] = distribution(name).version
+                pending.append(name)
+    return found
+
+
+def ours_python(install: bool) -> Path:
+    """bench/.venv-ours's interpreter: stripe-connect (this tree, by a .pth) with its runtime dependencies
+    only, as bench/.venv-stripe holds stripe-python with its own. Fresh processes run there, not in .venv
+    with its development tools: what a process finds installed is part of what it pays for (pydantic scans
+    every installed distribution for plugins when it builds its first validator)."""
+    python = OURS_VENV / "bin" / "python"
+    wanted = runtime_closure()
+    paths = f"{ROOT}\n{ROOT / 'generated'}\n"
+    probe = (
+        "import json, sys, sysconfig, pathlib, importlib.metadata as m\n"
+        "pth = pathlib.Path(sysconfig.get_paths()['purelib']) / '_stripe_connect.pth'\n"
+        "names = {m.distribution(n).metadata['Name'] for n in sys.argv[1:]}\n"
+        "print(json.dumps({'pth': pth.read_text() if pth.exists() else '', 'purelib': str(pth.parent),"
+        " 'versions': {n: m.version(n) for n in sys.argv[1:]}, 'count': len(list(m.distributions()))}))"
+    )
+
+    def state() -> dict[str, object]:
+        out = (
+            subprocess.run([str(python), "-c", probe, *wanted], capture_output=True, text=True)
+            if python.exists()
+            else None
+        )
+        return json.loads(out.stdout) if out is not None and out.returncode == 0 else {}
+
+    current = state()
+    if current.get("versions") == wanted and current.get("pth") == paths:
+        return python
+    if not install:
+        raise SystemExit(f"{OURS_VENV} does not have {wanted}; run without --no-install to install them")
+    log(f"installing stripe-connect's runtime dependencies into {OURS_VENV.relative_to(ROOT)} ...")
+    shutil.rmtree(OURS_VENV, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(OURS_VENV)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps"]
+    subprocess.run([*pip, *(f"{name}=={version}" for name, version in wanted.items())], check=True)
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (Path(purelib) / "_stripe_connect.pth").write_text(paths)
+    if state().get("versions") != wanted:
+        raise SystemExit(f"{OURS_VENV}: installing {wanted} left {state()}")
+    return python
+
+
 @contextmanager
-def fixed_server() -> Iterator[tuple[str, Callable[[], dict[str, int]]]]:
+def fixed_server(directory: Path) -> Iterator[tuple[Server, Callable[[], dict[str, int]]]]:
+    from common import EVENT_ID
+    from tls import make_certificates
+
+    certificates = make_certificates(directory)
+    command = [sys.executable, str(BENCH / "server.py"), "--tls-cert", str(certificates.cert)]
     process = subprocess.Popen(
-        [sys.executable, str(BENCH / "server.py")], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*command, "--tls-key", str(certificates.key)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line.startswith("PORT "):
-            raise RuntimeError(f"the benchmark server did not start: {line}{process.communicate()[1]}")
-        url = f"http://127.0.0.1:{int(line.split()[1])}"
+        lines = [process.stdout.readline(), process.stdout.readline()]
+        if not lines[0].startswith("PORT ") or not lines[1].startswith("TLSPORT "):
+            raise RuntimeError(f"the benchmark server did not start: {''.join(lines)}{process.communicate()[1]}")
+        url = f"http://127.0.0.1:{int(lines[0].split()[1])}"
+        event = directory / "event.json"
+        with urllib.request.urlopen(f"{url}/v1/events/{EVENT_ID}") as response:
+            event.write_bytes(response.read())
+        server = Server(url, f"https://127.0.0.1:{int(lines[1].split()[1])}", certificates.bundle, event)
 
         def stats() -> dict[str, int]:
-            import urllib.request
-
             with urllib.request.urlopen(f"{url}/__stats") as response:
                 return json.loads(response.read())
 
-        yield url, stats
+        yield server, stats
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -390,23 +507,45 @@ class Worker:
         self.process.wait(timeout=30)
 
 
-def run_cold(python: Path, library: str, mode: str, url: str, env: dict[str, str] | None = None) -> dict[str, float]:
+def cold_environment(server: Server) -> dict[str, str]:
+    """What a fresh process is told: the https authority to trust, and a freshly signed webhook."""
+    from common import WEBHOOK_SECRET
+
+    timestamp = int(time.time())
+    payload = server.event.read_bytes()
+    signature = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + payload, hashlib.sha256).hexdigest()
+    return {
+        **os.environ,
+        "SSL_CERT_FILE": str(server.ca_bundle),
+        "BENCH_CA_BUNDLE": str(server.ca_bundle),
+        "BENCH_WEBHOOK_PAYLOAD": str(server.event),
+        "BENCH_WEBHOOK_SIGNATURE": f"t={timestamp},v1={signature}",
+    }
+
+
+def run_cold(
+    python: Path, library: str, mode: str, server: Server, env: dict[str, str] | None = None
+) -> dict[str, float]:
     out = subprocess.run(
-        [str(python), str(BENCH / "cold.py"), library, mode, url],
+        [str(python), str(BENCH / "cold.py"), library, mode, server.url, server.https_url],
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={**os.environ, **env} if env else None,
+        env={**cold_environment(server), **(env or {})},
     )
     if out.returncode != 0:
         raise RuntimeError(f"{LABELS[library]} {mode} failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def compile_bytecode(python: Path, library: str, url: str) -> None:
+def compile_bytecode(python: Path, library: str, server: Server) -> None:
     """Compile every module a library's cold cases load (PYTHONDONTWRITEBYTECODE=1 would leave them raw)."""
     listing = subprocess.run(
-        [str(python), str(BENCH / "cold.py"), library, "modules", url], capture_output=True, text=True, cwd=ROOT
+        [str(python), str(BENCH / "cold.py"), library, "modules", server.url, server.https_url],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=cold_environment(server),
     )
     if listing.returncode != 0:
         raise RuntimeError(f"listing the modules of {LABELS[library]} failed:\n{listing.stderr}")
@@ -461,15 +600,16 @@ def run_codegen(case: Case, rounds: int) -> Result:
     return result
 
 
-def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], url: str) -> Result:
+def run_cold_case(case: Case, rounds: int, pythons: dict[str, Path], server: Server) -> Result:
     result = Result(case)
     libraries = [lib for lib in case.libraries if lib in pythons]
-    mode = "import" if case.name == "import" else case.name
     for round_ in range(rounds):
         for library in rotated(libraries, round_):
-            measured = run_cold(pythons[library], library, mode, url)
+            measured = run_cold(pythons[library], library, case.name, server)
             value = measured["rss_mb"] if case.unit == "MB" else measured["seconds"]
             result.samples.setdefault(library, []).append(value)
+            result.rss_mb.setdefault(library, []).append(measured["rss_mb"])
+            result.cpu.setdefault(library, []).append(measured["cpu_seconds"])
     return result
 
 
@@ -487,7 +627,7 @@ def installed_wheel() -> tuple[Path, Path]:
     return wheel, site
 
 
-def run_wheel_case(case: Case, rounds: int, url: str) -> Result:
+def run_wheel_case(case: Case, rounds: int, server: Server) -> Result:
     wheel, site = installed_wheel()
     result = Result(case)
     if case.unit == "MB":
@@ -501,7 +641,7 @@ def run_wheel_case(case: Case, rounds: int, url: str) -> Result:
         raise RuntimeError(f"{case.title}: stripe_connect was not imported from the installed wheel")
     for round_ in range(rounds):
         for library in rotated(case.libraries, round_):
-            value = run_cold(Path(sys.executable), library, "import", url, env)["seconds"]
+            value = run_cold(Path(sys.executable), library, "import", server, env)["seconds"]
             result.samples.setdefault(library, []).append(value)
     return result
 
@@ -567,8 +707,26 @@ def notes(results: list[Result]) -> str:
     lines = []
     for result in results:
         counts = ", ".join(f"{LABELS[lib]} {len(s)}" for lib, s in result.samples.items())
-        lines.append(f"- {result.case.title}: {result.case.note + '; ' if result.case.note else ''}samples: {counts}")
+        line = f"- {result.case.title}: {result.case.note + '; ' if result.case.note else ''}samples: {counts}"
+        if result.case.kind == "cold" and result.case.unit != "MB":
+            line += "; " + spread(result)
+        lines.append(line)
     return "\n".join(lines)
+
+
+def spread(result: Result) -> str:
+    """Every library's median with its quartiles, its median CPU time and peak RSS: the noise, shown."""
+    case, parts = result.case, []
+    for library, samples in result.samples.items():
+        quartiles = statistics.quantiles(samples, n=4) if len(samples) > 1 else [samples[0]] * 3
+        cpu = statistics.median(result.cpu[library])
+        rss = statistics.median(result.rss_mb[library])
+        parts.append(
+            f"{LABELS[library]} {case.format(statistics.median(samples))} "
+            f"(quartiles {case.format(quartiles[0])}–{case.format(quartiles[2])}; CPU {case.format(cpu)}; "
+            f"peak RSS {rss:.1f} MB)"
+        )
+    return "medians " + ", ".join(parts)
 
 
 def machine() -> str:
@@ -584,7 +742,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     names = [case.name for case in CASES]
     parser.add_argument("--cases", default=",".join(names), help=f"comma-separated, of: {', '.join(names)}")
-    parser.add_argument("--without-stripe", action="store_true", help="leave stripe-python out (no install)")
+    parser.add_argument(
+        "--without-stripe",
+        action="store_true",
+        help="leave stripe-python out, and run fresh processes in .venv (installs nothing)",
+    )
     parser.add_argument("--no-install", action="store_true", help="fail instead of installing stripe-python")
     parser.add_argument("--smoke", action="store_true", help="one round of one call per case: checks, not numbers")
     parser.add_argument("--write", type=Path, help="also write the table, with this command, to a file")
@@ -600,7 +762,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown case(s) {sorted(unknown)}; choose from {names}")
     started = datetime.datetime.now(datetime.timezone.utc)
 
-    pythons = {OURS: Path(sys.executable), HTTPX: Path(sys.executable), FLOOR: Path(sys.executable)}
+    pythons = {lib: Path(sys.executable) for lib in (OURS, HTTPX, FLOOR, RAW, PYDANTIC)}
     pythons[TRACED] = Path(sys.executable)
     before = tempfile.TemporaryDirectory(prefix="bench-before-")
     if any(BEFORE in c.libraries for c in selected) and extract_runtime(args.before, Path(before.name)):
@@ -608,13 +770,28 @@ def main(argv: list[str] | None = None) -> int:
         pythons[BEFORE] = Path(sys.executable)
     if not args.without_stripe and any(STRIPE in c.libraries for c in selected):
         pythons[STRIPE] = stripe_python(install=not args.no_install)
+    cold_pythons = dict(pythons)
+    if not args.without_stripe and any(c.kind == "cold" for c in selected):
+        runtime = ours_python(install=not args.no_install)
+        cold_pythons.update({lib: runtime for lib in (OURS, HTTPX, FLOOR, RAW, PYDANTIC)})
 
     results: list[Result] = []
-    with fixed_server() as (url, server_stats):
+    with tempfile.TemporaryDirectory() as tmp, fixed_server(Path(tmp)) as (server, server_stats):
+        url = server.url
         if any(c.kind in ("cold", "wheel") for c in selected):
             log("compiling bytecode ...")
-            for library, python in pythons.items():
-                compile_bytecode(python, library, url)
+            # RAW and PYDANTIC load nothing the floor's listing does not; the wheel cases run in .venv.
+            targets = {
+                (cold_pythons[lib], lib)
+                for c in selected
+                if c.kind == "cold"
+                for lib in c.libraries
+                if lib in cold_pythons and lib not in (RAW, PYDANTIC)
+            }
+            if any(c.kind == "wheel" for c in selected):
+                targets.add((pythons[OURS], OURS))
+            for python, library in sorted(targets):
+                compile_bytecode(python, library, server)
         workers: dict[str, Worker] = {}
         try:
             for case in selected:
@@ -624,9 +801,9 @@ def main(argv: list[str] | None = None) -> int:
                 if case.kind == "codegen":
                     results.append(run_codegen(case, rounds))
                 elif case.kind == "cold":
-                    results.append(run_cold_case(case, rounds, pythons, url))
+                    results.append(run_cold_case(case, rounds, cold_pythons, server))
                 elif case.kind == "wheel":
-                    results.append(run_wheel_case(case, rounds, url))
+                    results.append(run_wheel_case(case, rounds, server))
                 else:
                     for library in case.libraries:
                         if library in pythons and library not in workers:

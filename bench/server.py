@@ -8,7 +8,10 @@ little as possible. It prints `PORT <n>` once listening. Routes (what the benchm
                               `invoice_settings.default_payment_method` expanded
     GET  /v1/charges          pages of 100 full charges: the first page, or the page after `starting_after`
                               (10 pages, the last with has_more=false)
+    GET  /v1/events/{id}      a `charge.succeeded` event holding a full charge (the webhook cases' payload)
     GET  /__stats             request counts per route (the smoke test checks them)
+
+With `--tls-cert` and `--tls-key` it also serves the same routes over https on a second port (`TLSPORT <n>`).
 
 The server only routes; it does not check what clients send (the SDK's own tests do that against Steady).
 """
@@ -19,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import ssl
 import sys
 from collections import Counter
 from pathlib import Path
@@ -69,6 +73,8 @@ class Routes:
     def __init__(self, builder: BodyBuilder) -> None:
         self.charge = response(dumps(builder.build("charge")))
         self.customer = response(dumps(builder.build("customer", expand=CUSTOMER_EXPAND)))
+        charge = builder.build("charge", status="succeeded", paid=True)
+        self.event = response(dumps(builder.build("event", type="charge.succeeded", data={"object": charge})))
         self.pages: list[bytes] = []
         self.next_page: dict[str, int] = {}
         for page in range(PAGES):
@@ -83,6 +89,9 @@ class Routes:
         if method == b"GET" and path.startswith("/v1/charges/"):
             self.stats["retrieve_charge"] += 1
             return self.charge
+        if method == b"GET" and path.startswith("/v1/events/"):
+            self.stats["retrieve_event"] += 1
+            return self.event
         if method == b"POST" and path == "/v1/customers":
             self.stats["create_customer"] += 1
             return self.customer
@@ -147,24 +156,32 @@ def _content_length(head: bytes) -> int | None:
     return int(lowered[start : end if end >= 0 else None])
 
 
-async def serve(routes: Routes, port: int) -> None:
+async def serve(routes: Routes, port: int, tls: ssl.SSLContext | None) -> None:
     loop = asyncio.get_running_loop()
     server = await loop.create_server(lambda: Connection(routes), "127.0.0.1", port, backlog=1024)
-    sockets = server.sockets
-    print(f"PORT {sockets[0].getsockname()[1]}", flush=True)
-    async with server:
-        await server.serve_forever()
+    print(f"PORT {server.sockets[0].getsockname()[1]}", flush=True)
+    servers = [server]
+    if tls is not None:
+        servers.append(await loop.create_server(lambda: Connection(routes), "127.0.0.1", 0, ssl=tls, backlog=1024))
+        print(f"TLSPORT {servers[1].sockets[0].getsockname()[1]}", flush=True)
+    await asyncio.gather(*(s.serve_forever() for s in servers))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--spec", type=Path, help="the OpenAPI document (default: build/spec3.yaml)")
+    parser.add_argument("--tls-cert", type=Path, help="also serve https with this certificate ...")
+    parser.add_argument("--tls-key", type=Path, help="... and this key")
     args = parser.parse_args()
     spec_path = args.spec or Path(__file__).resolve().parent.parent / "build" / "spec3.yaml"
     routes = Routes(BodyBuilder(load_spec(spec_path)))
+    tls = None
+    if args.tls_cert is not None:
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(routes, args.port))
+        asyncio.run(serve(routes, args.port, tls))
 
 
 if __name__ == "__main__":

@@ -20,11 +20,11 @@ from stripe_connect._options import (
     DEFAULT_CONNECT_BASE,
     DEFAULT_FILES_BASE,
     DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT,
     Base,
     ClientOptions,
     RequestOptions,
     Timeout,
+    default_timeout,
 )
 from stripe_connect._route import Route
 from stripe_connect._telemetry import Hook
@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 
     from stripe_connect._models import StripeModel
     from stripe_connect._pagination import PageSource
+
+DEFAULT_TIMEOUT = default_timeout()
 
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 M = TypeVar("M")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import httpx
+if TYPE_CHECKING:
+    import httpx  # only typed here: the webhook path imports these errors and no HTTP stack
 
 from stripe_connect._redact import redact as redact_text
 

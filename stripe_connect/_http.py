@@ -12,7 +12,7 @@ from __future__ import annotations
 import httpx
 
 from stripe_connect._attempt import bounded_async_transport, bounded_transport
-from stripe_connect._options import DEFAULT_TIMEOUT
+from stripe_connect._options import default_timeout
 
 
 class _NoCookies(httpx.Cookies):
@@ -48,8 +48,8 @@ class CookielessAsyncClient(_Cookieless, httpx.AsyncClient):
 
 def new_client() -> CookielessClient:
     """The pool a `StripeClient` makes for itself: cookieless, each attempt bounded as a whole."""
-    return CookielessClient(timeout=DEFAULT_TIMEOUT, transport=bounded_transport())
+    return CookielessClient(timeout=default_timeout(), transport=bounded_transport())
 
 
 def new_async_client() -> CookielessAsyncClient:
-    return CookielessAsyncClient(timeout=DEFAULT_TIMEOUT, transport=bounded_async_transport())
+    return CookielessAsyncClient(timeout=default_timeout(), transport=bounded_async_transport())

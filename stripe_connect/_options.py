@@ -11,11 +11,13 @@ import dataclasses
 import math
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias, TypedDict
 
-import httpx
-
+# httpx is imported where requests are made, not here: verifying and parsing a webhook imports this module
+# and needs no HTTP stack (importing httpx costs a cold process ~50 ms).
 if TYPE_CHECKING:
+    import httpx
+
     from stripe_connect._identity import App
     from stripe_connect._telemetry import Hook
 
@@ -23,10 +25,11 @@ DEFAULT_API_BASE = "https://api.stripe.com"
 DEFAULT_CONNECT_BASE = "https://connect.stripe.com"
 DEFAULT_FILES_BASE = "https://files.stripe.com"
 DEFAULT_MAX_RETRIES = 2
-DEFAULT_TIMEOUT = httpx.Timeout(80.0, connect=30.0)
+DEFAULT_CONNECT_TIMEOUT = 30.0
+DEFAULT_READ_TIMEOUT = 80.0
 
 Base = Literal["api", "connect", "files"]
-Timeout = float | httpx.Timeout
+Timeout: TypeAlias = "float | httpx.Timeout"
 
 
 class PlatformRequestOptions(TypedDict, total=False):
@@ -88,6 +91,13 @@ TRANSPORT_HEADERS = frozenset(
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an RFC 9110 token
 
 
+def default_timeout() -> httpx.Timeout:
+    """30 s to connect, 80 s to read."""
+    import httpx
+
+    return httpx.Timeout(DEFAULT_READ_TIMEOUT, connect=DEFAULT_CONNECT_TIMEOUT)
+
+
 def mask_secret(secret: str | None) -> str | None:
     """`sk_test_abc...` -> `sk_test_***`: the kind of key, never any of its secret part."""
     if secret is None:
@@ -105,7 +115,7 @@ class ClientOptions:
     stripe_version: str | None = None
     client_id: str | None = None
     max_retries: int = DEFAULT_MAX_RETRIES
-    timeout: Timeout = dataclasses.field(default_factory=lambda: DEFAULT_TIMEOUT)
+    timeout: Timeout = dataclasses.field(default_factory=default_timeout)
     deadline: float | None = None
     max_response_bytes: int | None = None
     api_base: str = DEFAULT_API_BASE
@@ -207,13 +217,17 @@ def _is_positive_seconds(value: object) -> bool:
 
 
 def _check_timeout(value: object) -> None:
+    if _is_positive_seconds(value):
+        return
+    import httpx  # only for a value that is not plain seconds: this module stays free of the HTTP stack
+
     if isinstance(value, httpx.Timeout):
         limits = [value.connect, value.read, value.write, value.pool]
         if all(limit is None for limit in limits) or not all(
             limit is None or _is_positive_seconds(limit) for limit in limits
         ):
             raise ValueError(f"timeout: each limit of an httpx.Timeout must be positive and finite, got {value!r}")
-    elif not _is_positive_seconds(value):
+    else:
         raise ValueError(f"timeout must be a positive number of seconds (finite) or an httpx.Timeout, got {value!r}")
 
 

@@ -20,7 +20,20 @@ from stripe_connect.models import BankAccount, Charge, Customer, ListObject, Pay
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
-SMOKE_CASES = ["codegen", "import", "first-call", "retrieve", "create", "list", "auto-paging", "async", "rss", "derive"]
+SMOKE_CASES = [
+    "codegen",
+    "import",
+    "first-call",
+    "first-call-https",
+    "webhook",
+    "retrieve",
+    "create",
+    "list",
+    "auto-paging",
+    "async",
+    "rss",
+    "derive",
+]
 
 
 def bench_module(name: str) -> ModuleType:
@@ -56,7 +69,13 @@ def test_a_smoke_run_measures_every_case_and_writes_the_table(tmp_path: Path) ->
     assert served is not None
     routes = dict(item.rsplit(" ", 1) for item in served.group(2).split(", "))
     # Every route was used, and auto-paging walked all ten pages.
-    assert {"retrieve_charge", "create_customer", "list_charges_page_0", "list_charges_page_9"} <= set(routes)
+    assert {
+        "retrieve_charge",
+        "retrieve_event",
+        "create_customer",
+        "list_charges_page_0",
+        "list_charges_page_9",
+    } <= set(routes)
 
     assert rows(written.read_text()).keys() == table.keys()
     assert "bench/run.py --smoke" in written.read_text()
