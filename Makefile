@@ -33,6 +33,7 @@ test: install generate
 lint: generate
 	$(PY) -m ruff check stripe_connect codegen generated tests bench examples hatch_build.py
 	$(PY) -m ruff format --check stripe_connect codegen tests bench examples hatch_build.py
+	$(VENV)/bin/lint-imports
 
 typecheck: generate
 	$(PY) -m pyright

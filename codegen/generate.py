@@ -13,7 +13,7 @@ from codegen.ir import Api
 from codegen.load import load_spec
 from codegen.models import GenerationError, ModelBuilder
 from codegen.naming import iter_operations
-from codegen.pin import ROOT
+from codegen.pin import ROOT, sha256_of
 from codegen.render import render
 from codegen.services import ServiceBuilder, read_host_overrides, read_overrides
 from codegen.write import write_tree
@@ -39,6 +39,12 @@ def build_api(spec: Mapping[str, Any], overrides_path: Path = OVERRIDES) -> Api:
         missing = sorted(f"{v.upper()} {p}" for p, v in expected - generated)
         raise GenerationError(f"{len(missing)} operation(s) of the spec have no method: {missing[:10]}")
     return api
+
+
+def generated_header(spec_path: Path) -> str:
+    """The first line of every generated module: that it is generated, from which document, by which command."""
+    digest = sha256_of(spec_path.read_bytes())
+    return f"# Generated from {spec_path.name} (sha256 {digest}) by `python -m codegen generate`: do not edit.\n"
 
 
 @dataclass
@@ -73,7 +79,8 @@ def generate(spec_path: Path, out_dir: Path = OUTPUT, overrides_path: Path = OVE
     lap("load")
     api = build_api(spec, overrides_path)
     lap("ir")
-    files = render(api)
+    header = generated_header(spec_path)
+    files = {name: header + text if name.endswith(".py") else text for name, text in render(api).items()}
     lap("render")
     write_tree(files, out_dir)
     lap("write+format")

@@ -21,18 +21,18 @@ _MODEL_HELPERS = {
     "Any": "typing",
     "Literal": "typing",
     "Field": "pydantic",
-    "AnyObject": "stripe_connect._models",
+    "AnyObject": "stripe_connect._runtime",
     "EventType": "stripe_connect_generated.events",
-    "Expandable": "stripe_connect._models",
-    "OpenEnum": "stripe_connect._models",
-    "Polymorphic": "stripe_connect._models",
-    "StripeModel": "stripe_connect._models",
-    "ListObject": "stripe_connect._pagination",
-    "SearchResult": "stripe_connect._pagination",
-    "ModelRef": "stripe_connect._models",
+    "Expandable": "stripe_connect._runtime",
+    "OpenEnum": "stripe_connect._runtime",
+    "Polymorphic": "stripe_connect._runtime",
+    "StripeModel": "stripe_connect._runtime",
+    "ListObject": "stripe_connect._runtime",
+    "SearchResult": "stripe_connect._runtime",
+    "ModelRef": "stripe_connect._runtime",
     "TYPE_CHECKING": "typing",
 }
-_PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._call"}
+_PARAM_HELPERS = {"Any": "typing", "Literal": "typing", "FileInput": "stripe_connect._runtime"}
 
 
 def _import_order(helper: tuple[str, str]) -> tuple[bool, bool, tuple[str, str]]:

@@ -10,6 +10,7 @@ Clients, models and pagination types load on first use, so importing this packag
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from stripe_connect._errors import (
@@ -26,12 +27,10 @@ from stripe_connect._errors import (
 )
 from stripe_connect._lazy import lazy_exports
 from stripe_connect._options import ClientOptions, RequestOptions
+from stripe_connect._registry import load_models_with
 from stripe_connect._version import VERSION
 
 if TYPE_CHECKING:
-    from stripe_connect_generated import API_VERSION
-    from stripe_connect_generated.client import AsyncStripeClient, StripeClient
-
     from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
     from stripe_connect._identity import AppInfo
@@ -61,8 +60,13 @@ if TYPE_CHECKING:
         UsedStateStore,
     )
     from stripe_connect.webhooks import Webhooks
+    from stripe_connect_generated import API_VERSION
+    from stripe_connect_generated.client import AsyncStripeClient, StripeClient
 
 __version__ = VERSION
+
+# The core imports nothing generated: the public face tells it where the generated models live.
+load_models_with(lambda: importlib.import_module("stripe_connect_generated.models"))
 
 _EXPORTS = {
     "StripeClient": "stripe_connect_generated.client",

@@ -9,39 +9,38 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-if TYPE_CHECKING:
-    from stripe_connect._pagination import ListObject, SearchResult
+if TYPE_CHECKING:  # named in quoted base classes below (importing them would load pydantic with the services)
+    from stripe_connect._pagination import (  # noqa: F401
+        ListObject,
+        SearchResult,
+        _Page,  # pyright: ignore[reportPrivateUsage]
+    )
 
 T = TypeVar("T")
+P = TypeVar("P", bound="_Page[Any]")
 
 
-class AsyncListRequest(Generic[T]):
+class _AsyncPageRequest(Generic[P, T]):
+    __slots__ = ("_fetch",)
+
+    def __init__(self, fetch: Callable[[], Awaitable[P]]) -> None:
+        self._fetch = fetch
+
+    def __await__(self) -> Generator[Any, None, P]:
+        return self._fetch().__await__()
+
+    async def auto_paging_iter(self) -> AsyncIterator[T]:
+        async for item in (await self._fetch()).auto_paging_iter_async():  # holds no page itself
+            yield item
+
+
+class AsyncListRequest(_AsyncPageRequest["ListObject[T]", T]):
     """`await` it for a `ListObject`, or iterate every item: `async for x in req.auto_paging_iter()`."""
 
-    __slots__ = ("_fetch",)
-
-    def __init__(self, fetch: Callable[[], Awaitable[ListObject[T]]]) -> None:
-        self._fetch = fetch
-
-    def __await__(self) -> Generator[Any, None, ListObject[T]]:
-        return self._fetch().__await__()
-
-    async def auto_paging_iter(self) -> AsyncIterator[T]:
-        async for item in (await self._fetch()).auto_paging_iter_async():  # holds no page itself
-            yield item
+    __slots__ = ()
 
 
-class AsyncSearchRequest(Generic[T]):
+class AsyncSearchRequest(_AsyncPageRequest["SearchResult[T]", T]):
     """`await` it for a `SearchResult`, or iterate every item: `async for x in req.auto_paging_iter()`."""
 
-    __slots__ = ("_fetch",)
-
-    def __init__(self, fetch: Callable[[], Awaitable[SearchResult[T]]]) -> None:
-        self._fetch = fetch
-
-    def __await__(self) -> Generator[Any, None, SearchResult[T]]:
-        return self._fetch().__await__()
-
-    async def auto_paging_iter(self) -> AsyncIterator[T]:
-        async for item in (await self._fetch()).auto_paging_iter_async():  # holds no page itself
-            yield item
+    __slots__ = ()

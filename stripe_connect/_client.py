@@ -9,7 +9,6 @@ import dataclasses
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypedDict, TypeVar, cast, overload
 
 import httpx
@@ -34,8 +33,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self, Unpack
 
     from stripe_connect._models import StripeModel
-    from stripe_connect.oauth import AsyncOAuthService, OAuthService
-    from stripe_connect.webhooks import Webhooks
+    from stripe_connect._pagination import PageSource
 
 DEFAULT_TIMEOUT = default_timeout()
 
@@ -169,13 +167,6 @@ class _ClientBase(Generic[H]):
         clone._owns_pool = False
         return clone
 
-    @property
-    def webhooks(self) -> Webhooks:
-        """Verify and parse the events Stripe posts: `client.webhooks.construct_event(payload, sig_header, secret)`."""
-        from stripe_connect.webhooks import Webhooks
-
-        return Webhooks(strict=self._options.strict)
-
     def for_account(self, account_id: str) -> Self:
         """The client of one connected account: every call carries `Stripe-Account: account_id`."""
         return self.with_options(stripe_account=account_id)
@@ -223,11 +214,20 @@ class _ClientBase(Generic[H]):
 
     def _attach(self, result: object, call: Call, params: Mapping[str, Any] | None, options: RequestOptions) -> None:
         """Let a list or search page fetch the pages after it the way it was fetched."""
-        from stripe_connect._pagination import PageSource, _Page  # pyright: ignore[reportPrivateUsage]
+        from stripe_connect._pagination import _Page  # pyright: ignore[reportPrivateUsage]
 
         if isinstance(result, _Page):
             page = cast("_Page[Any]", result)
-            page._source = PageSource(self, call.target, dict(params or {}), options, call.response)  # pyright: ignore[reportArgumentType, reportPrivateUsage]
+            page._source = self._page_source(call.target, dict(params or {}), call.response, options)  # pyright: ignore[reportPrivateUsage]
+
+    def _page_source(
+        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+    ) -> PageSource:
+        raise NotImplementedError
+
+
+def _path_of(path: str | Route) -> str:
+    return path.path if isinstance(path, Route) else path
 
 
 class BaseStripeClient(_ClientBase[httpx.Client]):
@@ -298,12 +298,16 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
 
         return new_client()
 
-    @cached_property
-    def oauth(self) -> OAuthService:
-        """Connect OAuth on `connect_base`: `authorize_url`, `token`, `deauthorize` (see `stripe_connect.oauth`)."""
-        from stripe_connect.oauth import OAuthService
+    def _page_source(
+        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+    ) -> PageSource:
+        from stripe_connect._pagination import PageSource
 
-        return OAuthService(self)
+        return PageSource(
+            _path_of(path),
+            params,
+            fetch=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
+        )
 
     def request(
         self,
@@ -462,12 +466,16 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
 
         return new_async_client()
 
-    @cached_property
-    def oauth(self) -> AsyncOAuthService:
-        """Connect OAuth on `connect_base`; `token` and `deauthorize` are awaitable (see `stripe_connect.oauth`)."""
-        from stripe_connect.oauth import AsyncOAuthService
+    def _page_source(
+        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+    ) -> PageSource:
+        from stripe_connect._pagination import PageSource
 
-        return AsyncOAuthService(self)
+        return PageSource(
+            _path_of(path),
+            params,
+            fetch_async=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
+        )
 
     async def request(
         self,

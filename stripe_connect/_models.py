@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast, get_args
 from pydantic import BaseModel, ConfigDict, GetCoreSchemaHandler, GetPydanticSchema
 from pydantic_core import CoreSchema, core_schema
 
+from stripe_connect._registry import generated_models
+
 if TYPE_CHECKING:
     from typing_extensions import Self
 
@@ -310,12 +312,11 @@ Polymorphic = Annotated[T, _OBJECT_UNION]
 
 def model_of_object(value: Any) -> type[StripeModel]:
     """The model a Stripe object's `object` field names, `StripeObject` for types this SDK does not know."""
-    # The generated registry is looked up when a value arrives, not when a field's validator is built:
+    # The registered models are looked up when a value arrives, not when a field's validator is built:
     # a validator over every model would cost seconds for one field.
-    registry = importlib.import_module("stripe_connect_generated.models")
-    object_types: dict[str, str] = registry.OBJECT_TYPES
-    tag = known_tag(object_tag_of(value), object_types)
-    return getattr(registry, object_types[tag]) if tag is not None else StripeObject
+    registry = generated_models()
+    tag = known_tag(object_tag_of(value), registry.object_types)
+    return registry.model(registry.object_types[tag]) if tag is not None else StripeObject
 
 
 def _any_object(value: Any) -> Any:

@@ -6,55 +6,38 @@ Every page request repeats the first request's params (filters, `limit`, `expand
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from stripe_connect._errors import APIError
 from stripe_connect._models import StripeModel
-from stripe_connect._options import RequestOptions
 
 if TYPE_CHECKING:
     from typing_extensions import Self
-
-    from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
 class PageSource:
-    """How a page was fetched, so that the next one is fetched the same way."""
+    """How a page was fetched, so that the next one is fetched the same way: the first call's params, and
+    the client's way of repeating that call with other params (a sync client's or an async client's)."""
 
-    client: BaseStripeClient | BaseAsyncStripeClient
     path: str
     params: Mapping[str, Any]
-    request_options: RequestOptions
-    page_type: Any
+    fetch: Callable[[Mapping[str, Any]], Any] | None = None
+    fetch_async: Callable[[Mapping[str, Any]], Awaitable[Any]] | None = None
 
-    def fetch(self, cursor: Mapping[str, Any]) -> Any:
-        return self._sync_client().request(
-            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
-        )
-
-    async def fetch_async(self, cursor: Mapping[str, Any]) -> Any:
-        return await self._async_client().request(
-            "get", self.path, {**self.params, **cursor}, self.page_type, self.request_options
-        )
-
-    def _sync_client(self) -> BaseStripeClient:
-        from stripe_connect._client import BaseStripeClient
-
-        if not isinstance(self.client, BaseStripeClient):
+    def sync_fetch(self) -> Callable[[Mapping[str, Any]], Any]:
+        if self.fetch is None:
             raise TypeError("this page came from an AsyncStripeClient: use `async for` with auto_paging_iter_async()")
-        return self.client
+        return self.fetch
 
-    def _async_client(self) -> BaseAsyncStripeClient:
-        from stripe_connect._client import BaseAsyncStripeClient
-
-        if not isinstance(self.client, BaseAsyncStripeClient):
+    def async_fetch(self) -> Callable[[Mapping[str, Any]], Awaitable[Any]]:
+        if self.fetch_async is None:
             raise TypeError("this page came from a StripeClient: iterate it with auto_paging_iter()")
-        return self.client
+        return self.fetch_async
 
 
 class _Page(StripeModel, Generic[T]):
@@ -109,20 +92,20 @@ class _Page(StripeModel, Generic[T]):
     def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the pages after it, fetching them as needed."""
         source = self._attached_source()
-        source._sync_client()  # pyright: ignore[reportPrivateUsage] - fail before the first item, not after a page
-        return self._walk(source, self)
+        fetch = source.sync_fetch()  # fails before the first item, not after a page
+        return self._walk(source, fetch, self)
 
     def auto_paging_iter_async(self) -> AsyncIterator[T]:
         """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
         source = self._attached_source()
-        source._async_client()  # pyright: ignore[reportPrivateUsage] - fail before the first item, not after a page
-        return self._walk_async(source, self)
+        fetch = source.async_fetch()  # fails before the first item, not after a page
+        return self._walk_async(source, fetch, self)
 
     # The walks hold one page at a time, the first one included: a walked page goes before the next one
     # arrives (unless the caller keeps it), so memory stays at one page however many there are.
 
     @staticmethod
-    def _walk(source: PageSource, page: _Page[T]) -> Iterator[T]:
+    def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
         seen = _Cursors(source)
         while True:
             yield from page._items()
@@ -130,10 +113,12 @@ class _Page(StripeModel, Generic[T]):
             if cursor is None:
                 return
             del page
-            page = source.fetch(cursor)
+            page = fetch(cursor)
 
     @staticmethod
-    async def _walk_async(source: PageSource, page: _Page[T]) -> AsyncIterator[T]:
+    async def _walk_async(
+        source: PageSource, fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]
+    ) -> AsyncIterator[T]:
         seen = _Cursors(source)
         while True:
             for item in page._items():
@@ -142,7 +127,7 @@ class _Page(StripeModel, Generic[T]):
             if cursor is None:
                 return
             del page
-            page = await source.fetch_async(cursor)
+            page = await fetch(cursor)
 
 
 class _Cursors:

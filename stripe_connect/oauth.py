@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Coroutine, Generator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, overload
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypedDict, TypeVar, overload
 from urllib.parse import urlencode
 
 from stripe_connect._encoding import flatten
@@ -172,8 +172,14 @@ def _token_params(kwargs: Mapping[str, Any]) -> tuple[dict[str, Any], RequestOpt
     return params, options, (secret,)
 
 
-class _OAuthBase:
-    _client: BaseStripeClient | BaseAsyncStripeClient
+C = TypeVar("C", bound="BaseStripeClient | BaseAsyncStripeClient")
+
+
+class _OAuthBase(Generic[C]):
+    """What the sync and async services share: the client they call through, the URL and the params."""
+
+    def __init__(self, client: C) -> None:
+        self._client = client
 
     def authorize_url(self, **params: Unpack[AuthorizeUrlParams]) -> str:
         """The address to send a user to so they connect their Stripe account to your platform.
@@ -217,12 +223,8 @@ def _oauth_errors(secrets: tuple[str, ...]) -> Generator[None, None, None]:
         raise oauth_error_from(body, http_status=exc.http_status, headers=exc.headers, redact=secrets) from None
 
 
-class OAuthService(_OAuthBase):
+class OAuthService(_OAuthBase["BaseStripeClient"]):
     """`client.oauth`: Connect OAuth for a `StripeClient` (also `OAuthService(client)`)."""
-
-    def __init__(self, client: BaseStripeClient) -> None:
-        self._client = client
-        self._sync_client = client
 
     @overload
     def token(self, **params: Unpack[AuthorizationCodeGrant]) -> OAuthToken: ...
@@ -237,7 +239,7 @@ class OAuthService(_OAuthBase):
 
         body, options, secrets = _token_params(params)
         with _oauth_errors(secrets):
-            return self._sync_client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
+            return self._client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
 
     def deauthorize(
         self, *, stripe_user_id: str, client_id: str | None = None, **request_options: Unpack[OAuthRequestOptions]
@@ -247,17 +249,13 @@ class OAuthService(_OAuthBase):
 
         body, options = self._deauthorize_params(stripe_user_id, client_id, request_options)
         with _oauth_errors(()):
-            return self._sync_client.request(
+            return self._client.request(
                 "post", "/oauth/deauthorize", body, OAuthDeauthorization, options, base="connect"
             )
 
 
-class AsyncOAuthService(_OAuthBase):
+class AsyncOAuthService(_OAuthBase["BaseAsyncStripeClient"]):
     """`client.oauth` of an `AsyncStripeClient`: `token` and `deauthorize` are awaitable."""
-
-    def __init__(self, client: BaseAsyncStripeClient) -> None:
-        self._client = client
-        self._async_client = client
 
     @overload
     async def token(self, **params: Unpack[AuthorizationCodeGrant]) -> OAuthToken: ...
@@ -272,7 +270,7 @@ class AsyncOAuthService(_OAuthBase):
 
         body, options, secrets = _token_params(params)
         with _oauth_errors(secrets):
-            return await self._async_client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
+            return await self._client.request("post", "/oauth/token", body, OAuthToken, options, base="connect")
 
     async def deauthorize(
         self, *, stripe_user_id: str, client_id: str | None = None, **request_options: Unpack[OAuthRequestOptions]
@@ -282,7 +280,7 @@ class AsyncOAuthService(_OAuthBase):
 
         body, options = self._deauthorize_params(stripe_user_id, client_id, request_options)
         with _oauth_errors(()):
-            return await self._async_client.request(
+            return await self._client.request(
                 "post", "/oauth/deauthorize", body, OAuthDeauthorization, options, base="connect"
             )
 
@@ -292,7 +290,7 @@ class OAuth:
 
     @staticmethod
     def authorize_url(client: BaseStripeClient | BaseAsyncStripeClient, **params: Unpack[AuthorizeUrlParams]) -> str:
-        return client.oauth.authorize_url(**params)
+        return _service(client).authorize_url(**params)
 
     @overload
     @staticmethod
@@ -312,7 +310,7 @@ class OAuth:
     ) -> Coroutine[Any, Any, OAuthToken]: ...
     @staticmethod
     def token(client: BaseStripeClient | BaseAsyncStripeClient, **params: Any) -> Any:
-        return client.oauth.token(**params)
+        return _service(client).token(**params)
 
     @overload
     @staticmethod
@@ -340,7 +338,13 @@ class OAuth:
         client_id: str | None = None,
         **request_options: Unpack[OAuthRequestOptions],
     ) -> Any:
-        return client.oauth.deauthorize(stripe_user_id=stripe_user_id, client_id=client_id, **request_options)
+        return _service(client).deauthorize(stripe_user_id=stripe_user_id, client_id=client_id, **request_options)
+
+
+def _service(client: BaseStripeClient | BaseAsyncStripeClient) -> OAuthService | AsyncOAuthService:
+    from stripe_connect._client import BaseAsyncStripeClient
+
+    return AsyncOAuthService(client) if isinstance(client, BaseAsyncStripeClient) else OAuthService(client)
 
 
 def __getattr__(name: str) -> Any:

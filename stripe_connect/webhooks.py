@@ -155,9 +155,9 @@ def parse_event(payload: bytes | str, *, strict: bool = False) -> Event:
     under `strict` when it departs from the models (pydantic's `ValidationError` is a `ValueError`).
     """
     from pydantic_core import from_json
-    from stripe_connect_generated.models import Event
 
     from stripe_connect._parse import parse_python
+    from stripe_connect._registry import generated_models
 
     try:
         data: Any = from_json(payload)  # a depth limit, where json.loads raises RecursionError
@@ -166,7 +166,12 @@ def parse_event(payload: bytes | str, *, strict: bool = False) -> Event:
     if not isinstance(data, dict) or data.get("object") != "event":  # pyright: ignore[reportUnknownMemberType]
         raise ValueError('the webhook payload is not a Stripe event (a JSON object with `object: "event"`)')
     version = data.get("api_version")  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType]
-    event: Event = parse_python(Event, data, strict=strict, api_version=version if isinstance(version, str) else None)
+    event: Event = parse_python(
+        generated_models().model("Event"),
+        data,
+        strict=strict,
+        api_version=version if isinstance(version, str) else None,
+    )
     return event
 
 
