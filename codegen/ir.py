@@ -102,7 +102,8 @@ class Operation:
         return f"{self.verb.upper()} {self.path}"
 
     @property
-    def response(self) -> str:
+    def cast_to(self) -> str:
+        """The type the call's response is parsed into (the runtime's `cast_to`)."""
         return self.returns
 
 

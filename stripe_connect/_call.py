@@ -1,33 +1,24 @@
-"""One logical API call: the request (built once, reused by every retry) and the policy reading outcomes.
+"""One logical API call: its request (built once, reused by every retry), its retry state and decisions.
 
-The sync and async clients differ only in how they send and sleep; everything else is decided here.
+Building the request lives in `_request`, reading the response in `_response`. The sync and async
+clients differ only in how they send and sleep; everything else is decided here.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import time
-import uuid
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import IO, TYPE_CHECKING, Any, cast
-from urllib.parse import unquote
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from stripe_connect._encoding import flatten, urlencode
-from stripe_connect._errors import (
-    APIConnectionError,
-    APIError,
-    AuthenticationError,
-    error_from_response,
-    parse_json_body,
-)
-from stripe_connect._identity import identity_headers
-from stripe_connect._options import Base, ClientOptions, RequestOptions, Timeout, check_request_options
-from stripe_connect._redact import install_log_filter, redact, redact_pairs
-from stripe_connect._response_meta import JSONObject, LastResponse
+from stripe_connect._options import CallOptions
+from stripe_connect._redact import install_log_filter
+from stripe_connect._request import Uploads, build_request, check_path, request_headers
+from stripe_connect._response import BodyReader, connection_error, parse, with_last_response
+from stripe_connect._response_meta import LastResponse
 from stripe_connect._retry import retry_delay, should_retry_error, should_retry_status
 from stripe_connect._route import Route
 from stripe_connect._telemetry import Attempt, CallSpan, run_hooks, tracer
@@ -41,50 +32,9 @@ install_log_filter()  # httpx logs each request's URL itself: its query can carr
 ATTEMPT_END: ContextVar[float | None] = ContextVar("stripe_connect_attempt_end", default=None)
 """The `time.monotonic()` by which the current attempt must be over; None outside an SDK call."""
 
-FileInput = bytes | IO[bytes] | os.PathLike[str]
-"""A file to upload: its bytes, a binary file object (streamed), or a path."""
-
-
-def _headers(options: ClientOptions, method: str, request_options: RequestOptions) -> dict[str, str]:
-    api_key = request_options.get("api_key", options.api_key)
-    if not api_key:
-        raise AuthenticationError("No API key provided: pass api_key to StripeClient(...) or api_key=... to the call")
-    headers = {"Authorization": f"Bearer {api_key}", **identity_headers(options.app_info)}
-    version = request_options.get("stripe_version", options.stripe_version)
-    if version:
-        headers["Stripe-Version"] = version
-    account = request_options.get("stripe_account", options.stripe_account)
-    if account:
-        headers["Stripe-Account"] = account
-    idempotency_key = request_options.get("idempotency_key")
-    if idempotency_key is not None or method == "POST":
-        headers["Idempotency-Key"] = idempotency_key or str(uuid.uuid4())
-    headers.update(request_options.get("extra_headers", {}))  # checked: none of the above, none the transport owns
-    return headers
-
-
-def _upload(name: str, value: Any) -> tuple[tuple[str, Any], IO[bytes] | None]:
-    """A multipart file field, and the file we opened for it (to close), if any."""
-    if isinstance(value, bytes):
-        return (name, value), None
-    if isinstance(value, os.PathLike):
-        handle = open(os.fspath(value), "rb")  # noqa: SIM115 - closed by Call.close()  # pyright: ignore[reportUnknownArgumentType]
-        return (os.path.basename(handle.name), handle), handle
-    if hasattr(value, "read"):
-        filename = os.path.basename(str(getattr(value, "name", name)))
-        seekable = getattr(value, "seekable", None)
-        if callable(seekable) and seekable():
-            return (filename, value), None  # streamed; httpx rewinds it for every attempt
-        # A pipe or a network stream cannot be rewound: read it once, so that a retry sends it whole again.
-        content = value.read()
-        if not isinstance(content, bytes):
-            raise TypeError(f"parameter {name!r}: the file must be opened in binary mode ('rb')")
-        return (filename, content), None
-    raise TypeError(f"parameter {name!r}: expected bytes, a binary file object or a path, got {type(value).__name__}")
-
 
 class Call:
-    """A request and its retry state. `timeout` and `max_retries` are the effective values for this call.
+    """A request and its retry state; `options` are the effective options of this call.
 
     The clients' retry loops use it as a context manager and send `call.attempt()` until an outcome is
     final; it reports every attempt to the hooks and the call's span, and the final response as the
@@ -93,95 +43,45 @@ class Call:
 
     def __init__(
         self,
-        options: ClientOptions,
         method: str,
         path: str | Route,
         params: Mapping[str, Any] | None,
-        request_options: RequestOptions,
-        response: Any,
+        cast_to: Any,
+        options: CallOptions,
         *,
-        base: Base = "api",
         multipart: bool = False,
     ) -> None:
-        check_request_options(request_options)
         # A plain path is its own route template (no Route made for it: this runs for every call).
         self.path, self.route = (path.path, path.template) if isinstance(path, Route) else (path, path)
-        _check_path(self.path)
+        check_path(self.path)
         self.method = method.upper()
         if self.method not in ("GET", "POST", "DELETE"):
             raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
         self.target = path
-        self.response = response
+        self.cast_to = cast_to
+        self.options = options
         self.retries = 0
-        self.max_retries: int = request_options.get("max_retries", options.max_retries)
-        self.timeout: Timeout = request_options.get("timeout", options.timeout)
-        self.max_response_bytes = request_options.get("max_response_bytes", options.max_response_bytes)
-        self._limits = httpx.Timeout(self.timeout).as_dict()
+        self._limits = httpx.Timeout(options.timeout).as_dict()
         # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
         self._attempt_seconds = max(limit for limit in self._limits.values() if limit is not None)
         self.attempt_end = 0.0  # the time.monotonic() the attempt in flight must end by
-        self.strict: bool = request_options.get("strict", options.strict)
-        self.api_version: str | None = request_options.get("stripe_version", options.stripe_version)
-        self._secret = str(request_options.get("api_key", options.api_key) or "")
-        self._opened: list[IO[bytes]] = []
+        self._uploads = Uploads()
         self._started = self._attempt_started = time.monotonic()
-        self._hooks = options.hooks
-        self._tracer_provider = options.tracer_provider
         self._span: CallSpan | None = None
         self._pending = False  # an attempt is out and its outcome not yet reported
         self._request_id: str | None = None  # of the latest response
-        self._base_url = options.base_url(base)
-        deadline = request_options.get("deadline", options.deadline)
-        self._deadline_at = None if deadline is None else self._started + deadline
-        try:
-            self.request = self._build(options, params or {}, request_options, base, multipart)
-        except BaseException:
-            self.close()  # a bad param after a file param: nothing is sent, nothing stays open
-            raise
-
-    def _build(
-        self, options: ClientOptions, params: Mapping[str, Any], ro: RequestOptions, base: Base, multipart: bool
-    ) -> httpx.Request:
-        headers = _headers(options, self.method, ro)
+        self._deadline_at = None if options.deadline is None else self._started + options.deadline
+        headers = request_headers(self.method, options)
         self.stripe_account = headers.get("Stripe-Account")
         self.idempotency_key = headers.get("Idempotency-Key")
         self.api_version = headers.get("Stripe-Version")
-        url = self._base_url + self.path
-        if self.method in ("GET", "DELETE"):
-            pairs = flatten(params, query=True)
-            self._log_params(pairs)
-            query = urlencode(pairs)
-            return httpx.Request(self.method, f"{url}?{query}" if query else url, headers=headers)
-        if multipart:
-            files: dict[str, tuple[str, Any]] = {}
-            data: dict[str, str] = {}
-            for key, value in params.items():
-                if value is None:
-                    continue
-                if isinstance(value, bytes | os.PathLike) or hasattr(value, "read"):
-                    files[key], opened = _upload(key, value)
-                    if opened is not None:
-                        self._opened.append(opened)
-                else:
-                    data.update(flatten({key: value}))
-            if not files:
-                # Multipart exists to upload a file; without one, a wrong-typed file went out as text.
-                given = ", ".join(f"{k}: {type(v).__name__}" for k, v in params.items() if v is not None)
-                raise TypeError(
-                    f"{self.description} uploads a file: pass bytes, a binary file object or a path "
-                    f"(pathlib.Path); got {given}"
-                )
-            self._log_params([*data.items(), *((k, f"<file {name}>") for k, (name, _) in files.items())])
-            return httpx.Request(self.method, url, headers=headers, data=data, files=files)
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
-        pairs = flatten(params)
-        self._log_params(pairs)
-        return httpx.Request(self.method, url, headers=headers, content=urlencode(pairs).encode())
-
-    def _log_params(self, pairs: list[tuple[str, str]]) -> None:
-        # Bodies are for debugging only, and even then never with the secrets they may carry.
-        if pairs and logger.isEnabledFor(logging.DEBUG):
-            logger.debug("%s params: %s", self.description, redact_pairs(pairs, (self._secret,)))
+        try:
+            self.request = build_request(
+                self.method, self.path, params or {}, options, headers, self._uploads, multipart=multipart
+            )
+        except BaseException:
+            self.close()  # a bad param after a file param: nothing is sent, nothing stays open
+            raise
 
     @property
     def description(self) -> str:
@@ -214,13 +114,13 @@ class Call:
         self.attempt_end = now + left
         self._pending = True
         if self.retries == 0 and self._span is None:
-            found = tracer(self._tracer_provider)
+            found = tracer(self.options.tracer_provider)
             if found is not None:
                 self._span = CallSpan(
                     found,
                     self.method,
                     self.route,
-                    self._base_url,
+                    self.options.base_url,
                     account=self.stripe_account,
                     idempotency_key=self.idempotency_key,
                     api_version=self.api_version,
@@ -228,14 +128,14 @@ class Call:
         return self.request
 
     def begin_body(self, response: httpx.Response) -> BodyReader:
-        return BodyReader(self, response, self.attempt_end)
+        return BodyReader(self.description, response, self.attempt_end, self.options.max_response_bytes)
 
     def retry_after_response(self, response: httpx.Response) -> float | None:
         """Seconds to wait before retrying, or None when this response is final (then pass it to `finish`)."""
         # Looked up once per response: httpx scans every header on each lookup.
         self._request_id = response.headers.get("request-id")
         self._log(response)
-        if response.is_success or self.retries >= self.max_retries:
+        if response.is_success or self.retries >= self.options.max_retries:
             return None
         if not should_retry_status(response.status_code, response.headers):
             return None
@@ -249,19 +149,14 @@ class Call:
         """Seconds to wait before retrying a request that failed in transit; raises when it may not be retried."""
         logger.info("%s failed in transit (%s, attempt %d)", self.description, type(error).__name__, self.retries + 1)
         delay = None
-        if self.retries < self.max_retries and should_retry_error(error):
+        if self.retries < self.options.max_retries and should_retry_error(error):
             delay = self._retry_delay({})
         if delay is None:
             self.close()
-            kind = "timed out" if isinstance(error, httpx.TimeoutException) else "could not complete"
-            detail = redact(str(error), (self._secret,))
-            final = APIConnectionError(
-                f"{self.description} {kind} after {self.retries + 1} attempt(s): {type(error).__name__}"
-                + (f" ({detail})" if detail else "")
-            )
+            final, cause = connection_error(self.description, error, self.retries + 1, self.options.secret)
             self._report(None, None, final)
             self._end_span(None, None, final)
-            raise final from _sanitized(error, detail)
+            raise final from cause
         self._report(None, None, error)
         return self._next(delay)
 
@@ -275,8 +170,7 @@ class Call:
 
     def _next(self, delay: float) -> float:
         self.retries += 1
-        for handle in self._opened:  # a retried upload streams the file again from its start
-            handle.seek(0)
+        self._uploads.rewind()
         return delay
 
     def finish(self, response: httpx.Response) -> Any:
@@ -284,7 +178,14 @@ class Call:
         self.close()
         status, request_id = response.status_code, self._request_id
         try:
-            result = self._parse(response)
+            result = parse(
+                self.description,
+                response,
+                self.cast_to,
+                strict=self.options.strict,
+                api_version=self.api_version,
+                secret=self.options.secret,
+            )
         except Exception as exc:
             self._report(status, request_id, exc)
             self._end_span(status, request_id, exc)
@@ -301,57 +202,15 @@ class Call:
             attempts=self.retries + 1,
             elapsed=time.monotonic() - self._started,
         )
-        if self.response is Any and type(result) is dict:
-            return JSONObject(cast("dict[str, Any]", result), meta)
-        attach = getattr(cast(object, result), "_set_last_response", None)  # a model (pydantic is not imported here)
-        if attach is not None:
-            attach(meta)
-        return result
-
-    def _parse(self, response: httpx.Response) -> Any:
-        if not response.is_success:
-            raise error_from_response(response, redact=(self._secret,))
-        if self.response is bytes:
-            return response.content
-        # Imported here: parsing needs pydantic, constructing a client and its services does not.
-        from pydantic import ValidationError
-
-        from stripe_connect._lenient import type_name
-        from stripe_connect._parse import parse_json
-
-        try:
-            return parse_json(self.response, response.content, strict=self.strict, api_version=self.api_version)
-        except ValidationError as exc:
-            problem = exc.errors(include_input=False, include_url=False)[0]
-            where = ".".join(str(p) for p in problem["loc"]) or "body"
-            expected = "JSON" if self.response is Any else f"a valid {type_name(self.response)}"
-            raise APIError(
-                f"{self.description} returned a body that is not {expected} "
-                f"(HTTP {response.status_code}): {where}: {problem['msg']}",
-                http_status=response.status_code,
-                request_id=response.headers.get("request-id"),
-                body=parse_json_body(response.content),
-                headers=dict(response.headers),
-            ) from None
-
-    def too_large(self, response: httpx.Response) -> APIError:
-        return APIError(
-            f"{self.description} returned a body larger than max_response_bytes={self.max_response_bytes} "
-            f"(HTTP {response.status_code}); nothing of it was parsed",
-            http_status=response.status_code,
-            request_id=response.headers.get("request-id"),
-            headers=dict(response.headers),
-        )
+        return with_last_response(result, self.cast_to, meta)
 
     def close(self) -> None:
-        for handle in self._opened:
-            handle.close()
-        self._opened.clear()
+        self._uploads.close()
 
     def _report(self, status: int | None, request_id: str | None, exception: BaseException | None) -> None:
         """Tell the hooks and the span how the attempt in flight ended."""
         self._pending = False
-        hooks, span = self._hooks, self._span
+        hooks, span = self.options.hooks, self._span
         if not hooks and span is None:
             return
         attempt = Attempt(
@@ -385,58 +244,3 @@ class Call:
             self.retries + 1,
             (time.monotonic() - self._started) * 1000,
         )
-
-
-class BodyReader:
-    """Collects a streamed response body, chunk by chunk, within the attempt's time and the size cap.
-
-    A body over the cap is an error before its bytes are kept: never a partial object.
-    """
-
-    __slots__ = ("_call", "_chunks", "_end", "_response", "_size")
-
-    def __init__(self, call: Call, response: httpx.Response, end: float) -> None:
-        self._call, self._response, self._end = call, response, end
-        self._chunks: list[bytes] = []
-        self._size = 0
-        cap = call.max_response_bytes
-        declared = response.headers.get("content-length", "")
-        if cap is not None and declared.isdigit() and int(declared) > cap:
-            raise call.too_large(response)
-
-    def take(self, chunk: bytes) -> None:
-        self._size += len(chunk)
-        cap = self._call.max_response_bytes
-        if cap is not None and self._size > cap:
-            raise self._call.too_large(self._response)
-        if time.monotonic() > self._end:
-            raise httpx.ReadTimeout("the response did not arrive within the attempt's timeout")
-        self._chunks.append(chunk)
-
-    def finish(self) -> None:
-        # What httpx.Response.read() does with the chunks it iterates, once they all passed the checks above.
-        self._response._content = b"".join(self._chunks)  # pyright: ignore[reportPrivateUsage]
-
-
-def _sanitized(error: httpx.RequestError, detail: str) -> httpx.RequestError:
-    """The transport error to chain: its type and redacted message, without what could hold a secret.
-
-    The original carries the request (its Authorization header) and, below it, httpcore's and h11's
-    errors, which quote the offending bytes. A traceback or error tracker prints the whole chain.
-    """
-    try:
-        clean = type(error)(detail)
-    except TypeError:  # a transport's own error type with another signature
-        clean = httpx.TransportError(detail)
-    return clean.with_traceback(error.__traceback__)
-
-
-def _check_path(path: str) -> None:
-    """A path is relative to the API base (`/v1/...`): no other host, no query (params carry it), no dot
-    segments (`..` would be resolved, by httpx or a server, into another endpoint)."""
-    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
-        raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
-    if any(c in path for c in "?# ") or not path.isprintable():
-        raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
-    if any(unquote(segment) in (".", "..") for segment in path.split("/")):
-        raise ValueError(f"path must not contain dot segments ('.' or '..', even percent-encoded), got {path!r}")

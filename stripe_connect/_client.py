@@ -21,6 +21,7 @@ from stripe_connect._options import (
     DEFAULT_FILES_BASE,
     DEFAULT_MAX_RETRIES,
     Base,
+    CallOptions,
     ClientOptions,
     RequestOptions,
     Timeout,
@@ -205,23 +206,26 @@ class _ClientBase(Generic[H]):
         method: str,
         path: str | Route,
         params: Mapping[str, Any] | None,
-        response: Any,
-        options: RequestOptions,
+        cast_to: Any,
+        request_options: RequestOptions,
         base: Base,
         multipart: bool,
     ) -> Call:
-        return Call(self._options, method, path, params, options, response, base=base, multipart=multipart)
+        options = CallOptions.merge(self._options, request_options, base)
+        return Call(method, path, params, cast_to, options, multipart=multipart)
 
-    def _attach(self, result: object, call: Call, params: Mapping[str, Any] | None, options: RequestOptions) -> None:
+    def _attach(
+        self, result: object, call: Call, params: Mapping[str, Any] | None, request_options: RequestOptions
+    ) -> None:
         """Let a list or search page fetch the pages after it the way it was fetched."""
         from stripe_connect._pagination import _Page  # pyright: ignore[reportPrivateUsage]
 
         if isinstance(result, _Page):
             page = cast("_Page[Any]", result)
-            page._source = self._page_source(call.target, dict(params or {}), call.response, options)  # pyright: ignore[reportPrivateUsage]
+            page._source = self._page_source(call.target, dict(params or {}), call.cast_to, request_options)  # pyright: ignore[reportPrivateUsage]
 
     def _page_source(
-        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+        self, path: str | Route, params: dict[str, Any], cast_to: Any, request_options: RequestOptions
     ) -> PageSource:
         raise NotImplementedError
 
@@ -299,14 +303,14 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         return new_client()
 
     def _page_source(
-        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+        self, path: str | Route, params: dict[str, Any], cast_to: Any, request_options: RequestOptions
     ) -> PageSource:
         from stripe_connect._pagination import PageSource
 
         return PageSource(
             _path_of(path),
             params,
-            fetch=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
+            fetch=lambda cursor: self.request("get", path, {**params, **cursor}, cast_to, request_options),
         )
 
     def request(
@@ -314,24 +318,24 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         method: Literal["get", "post", "delete"],
         path: str | Route,
         params: Mapping[str, Any] | None,
-        response: Any,
-        options: RequestOptions,
+        cast_to: Any,
+        request_options: RequestOptions,
         *,
         base: Base = "api",
         multipart: bool = False,
     ) -> Any:
-        """Send one API call (retrying as the policy allows) and parse its response into `response`."""
-        with self._call(method, path, params, response, options, base, multipart) as call:
+        """Send one API call (retrying as the policy allows) and parse its response into `cast_to`."""
+        with self._call(method, path, params, cast_to, request_options, base, multipart) as call:
             http = self._pool.get()
             while True:
-                reply = self._attempt(http, call)
-                if isinstance(reply, httpx.RequestError):
-                    self._sleep(call.retry_after_error(reply))
+                response = self._attempt(http, call)
+                if isinstance(response, httpx.RequestError):
+                    self._sleep(call.retry_after_error(response))
                     continue
-                delay = call.retry_after_response(reply)
+                delay = call.retry_after_response(response)
                 if delay is None:
-                    result = call.finish(reply)
-                    self._attach(result, call, params, options)
+                    result = call.finish(response)
+                    self._attach(result, call, params, request_options)
                     return result
                 self._sleep(delay)
 
@@ -345,19 +349,19 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         request = call.attempt()
         token = ATTEMPT_END.set(call.attempt_end)
         try:
-            reply = http.send(request, stream=True)
+            response = http.send(request, stream=True)
             try:
-                body = call.begin_body(reply)
-                for chunk in reply.iter_bytes():
+                body = call.begin_body(response)
+                for chunk in response.iter_bytes():
                     body.take(chunk)
                 body.finish()
             finally:
-                reply.close()
+                response.close()
         except httpx.RequestError as exc:
             return exc
         finally:
             ATTEMPT_END.reset(token)
-        return reply
+        return response
 
     @overload
     def raw_request(
@@ -367,7 +371,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: type[M],
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> M: ...
 
     @overload
@@ -378,7 +382,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: None = None,
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> Any: ...
 
     def raw_request(
@@ -388,7 +392,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: type[M] | None = None,
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Call an endpoint the spec lacks, with the same auth, retries and errors.
 
@@ -396,7 +400,7 @@ class BaseStripeClient(_ClientBase[httpx.Client]):
         model, validated as leniently as any response: `raw_request("get", "/v1/charges/ch_1", cast_to=Charge)`.
         The path has no route template, so hooks see `route=None` and spans are named by the method alone.
         """
-        return self.request(method, Route(None, path), params, Any if cast_to is None else cast_to, options)
+        return self.request(method, Route(None, path), params, Any if cast_to is None else cast_to, request_options)
 
     def close(self) -> None:
         """Close the connection pool this client created (and its derived clients share).
@@ -467,14 +471,14 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         return new_async_client()
 
     def _page_source(
-        self, path: str | Route, params: dict[str, Any], page_type: Any, options: RequestOptions
+        self, path: str | Route, params: dict[str, Any], cast_to: Any, request_options: RequestOptions
     ) -> PageSource:
         from stripe_connect._pagination import PageSource
 
         return PageSource(
             _path_of(path),
             params,
-            fetch_async=lambda cursor: self.request("get", path, {**params, **cursor}, page_type, options),
+            fetch_async=lambda cursor: self.request("get", path, {**params, **cursor}, cast_to, request_options),
         )
 
     async def request(
@@ -482,24 +486,24 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         method: Literal["get", "post", "delete"],
         path: str | Route,
         params: Mapping[str, Any] | None,
-        response: Any,
-        options: RequestOptions,
+        cast_to: Any,
+        request_options: RequestOptions,
         *,
         base: Base = "api",
         multipart: bool = False,
     ) -> Any:
-        """Send one API call (retrying as the policy allows) and parse its response into `response`."""
-        with self._call(method, path, params, response, options, base, multipart) as call:
+        """Send one API call (retrying as the policy allows) and parse its response into `cast_to`."""
+        with self._call(method, path, params, cast_to, request_options, base, multipart) as call:
             http = self._pool.get()
             while True:
-                reply = await self._attempt(http, call)
-                if isinstance(reply, httpx.RequestError):
-                    await self._wait(call.retry_after_error(reply))
+                response = await self._attempt(http, call)
+                if isinstance(response, httpx.RequestError):
+                    await self._wait(call.retry_after_error(response))
                     continue
-                delay = call.retry_after_response(reply)
+                delay = call.retry_after_response(response)
                 if delay is None:
-                    result = call.finish(reply)
-                    self._attach(result, call, params, options)
+                    result = call.finish(response)
+                    self._attach(result, call, params, request_options)
                     return result
                 await self._wait(delay)
 
@@ -509,19 +513,19 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         request = call.attempt()
         token = ATTEMPT_END.set(call.attempt_end)
         try:
-            reply = await http.send(request, stream=True)
+            response = await http.send(request, stream=True)
             try:
-                body = call.begin_body(reply)
-                async for chunk in reply.aiter_bytes():
+                body = call.begin_body(response)
+                async for chunk in response.aiter_bytes():
                     body.take(chunk)
                 body.finish()
             finally:
-                await reply.aclose()
+                await response.aclose()
         except httpx.RequestError as exc:
             return exc
         finally:
             ATTEMPT_END.reset(token)
-        return reply
+        return response
 
     async def _wait(self, seconds: float) -> None:
         if self._sleep is not None:
@@ -539,7 +543,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: type[M],
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> M: ...
 
     @overload
@@ -550,7 +554,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: None = None,
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> Any: ...
 
     async def raw_request(
@@ -560,7 +564,7 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         params: Mapping[str, Any] | None = None,
         *,
         cast_to: type[M] | None = None,
-        **options: Unpack[RequestOptions],
+        **request_options: Unpack[RequestOptions],
     ) -> Any:
         """Call an endpoint the spec lacks, with the same auth, retries and errors.
 
@@ -568,7 +572,9 @@ class BaseAsyncStripeClient(_ClientBase[httpx.AsyncClient]):
         model, validated as leniently as any response: `raw_request("get", "/v1/charges/ch_1", cast_to=Charge)`.
         The path has no route template, so hooks see `route=None` and spans are named by the method alone.
         """
-        return await self.request(method, Route(None, path), params, Any if cast_to is None else cast_to, options)
+        return await self.request(
+            method, Route(None, path), params, Any if cast_to is None else cast_to, request_options
+        )
 
     async def aclose(self) -> None:
         """Close the connection pool this client created; nothing on a derived client (the pool is its parent's)."""

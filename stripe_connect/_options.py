@@ -146,6 +146,56 @@ class ClientOptions:
         return f"ClientOptions(api_key={mask_secret(self.api_key)!r}, {fields})"
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class CallOptions:
+    """The effective options of one call: the client's, with the call's request options over them.
+
+    Made once per call (`merge`), the only place the two are combined.
+    """
+
+    api_key: str | None = dataclasses.field(repr=False)
+    stripe_account: str | None
+    stripe_version: str | None
+    idempotency_key: str | None
+    extra_headers: Mapping[str, str]
+    max_retries: int
+    timeout: Timeout
+    deadline: float | None
+    max_response_bytes: int | None
+    strict: bool
+    base_url: str
+    app_info: App | None
+    hooks: tuple[Hook, ...]
+    tracer_provider: Any
+
+    @classmethod
+    def merge(cls, client_options: ClientOptions, request_options: RequestOptions, base: Base) -> CallOptions:
+        """The options of a call to `base`; the request options are checked first (an unknown name is an error)."""
+        check_request_options(request_options)
+        get = request_options.get
+        return cls(
+            api_key=get("api_key", client_options.api_key),
+            stripe_account=get("stripe_account", client_options.stripe_account),
+            stripe_version=get("stripe_version", client_options.stripe_version),
+            idempotency_key=get("idempotency_key"),
+            extra_headers=get("extra_headers", {}),
+            max_retries=get("max_retries", client_options.max_retries),
+            timeout=get("timeout", client_options.timeout),
+            deadline=get("deadline", client_options.deadline),
+            max_response_bytes=get("max_response_bytes", client_options.max_response_bytes),
+            strict=get("strict", client_options.strict),
+            base_url=client_options.base_url(base),
+            app_info=client_options.app_info,
+            hooks=client_options.hooks,
+            tracer_provider=client_options.tracer_provider,
+        )
+
+    @property
+    def secret(self) -> str:
+        """What to redact from anything logged or raised for this call."""
+        return self.api_key or ""
+
+
 def check_request_options(options: Mapping[str, object]) -> None:
     unknown = set(options) - REQUEST_OPTION_NAMES
     if unknown:

@@ -14,7 +14,6 @@ from stripe_connect._lazy import lazy_exports
 if TYPE_CHECKING:
     from stripe_connect._async_pages import AsyncListRequest as AsyncListRequest
     from stripe_connect._async_pages import AsyncSearchRequest as AsyncSearchRequest
-    from stripe_connect._call import FileInput as FileInput
     from stripe_connect._client import BaseAsyncStripeClient as BaseAsyncStripeClient
     from stripe_connect._client import BaseStripeClient as BaseStripeClient
     from stripe_connect._models import AnyObject as AnyObject
@@ -28,6 +27,7 @@ if TYPE_CHECKING:
     from stripe_connect._pagination import ListObject as ListObject
     from stripe_connect._pagination import SearchResult as SearchResult
     from stripe_connect._registry import register_models as register_models
+    from stripe_connect._request import FileInput as FileInput
     from stripe_connect._service import AsyncStripeService as AsyncStripeService
     from stripe_connect._service import StripeService as StripeService
     from stripe_connect._service import path as path
@@ -44,7 +44,7 @@ _EXPORTS = {
     "BaseAsyncStripeClient": "stripe_connect._client",
     "BaseStripeClient": "stripe_connect._client",
     "Expandable": "stripe_connect._models",
-    "FileInput": "stripe_connect._call",
+    "FileInput": "stripe_connect._request",
     "ListObject": "stripe_connect._pagination",
     "ModelRef": "stripe_connect._models",
     "OAuthService": "stripe_connect.oauth",

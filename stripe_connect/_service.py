@@ -50,13 +50,13 @@ class StripeService:
         method: Method,
         url: str | Route,
         params: Mapping[str, Any] | None,
-        response: Any,
-        options: RequestOptions,
+        cast_to: Any,
+        request_options: RequestOptions,
         *,
         base: Base = "api",
         multipart: bool = False,
     ) -> Any:
-        return self._client.request(method, url, params, response, options, base=base, multipart=multipart)
+        return self._client.request(method, url, params, cast_to, request_options, base=base, multipart=multipart)
 
 
 class AsyncStripeService:
@@ -70,20 +70,20 @@ class AsyncStripeService:
         method: Method,
         url: str | Route,
         params: Mapping[str, Any] | None,
-        response: Any,
-        options: RequestOptions,
+        cast_to: Any,
+        request_options: RequestOptions,
         *,
         base: Base = "api",
         multipart: bool = False,
     ) -> Any:
-        return await self._client.request(method, url, params, response, options, base=base, multipart=multipart)
+        return await self._client.request(method, url, params, cast_to, request_options, base=base, multipart=multipart)
 
     def _list(
-        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], cast_to: Any, request_options: RequestOptions
     ) -> AsyncListRequest[Any]:
-        return AsyncListRequest(lambda: self._client.request("get", url, params, response, options))
+        return AsyncListRequest(lambda: self._client.request("get", url, params, cast_to, request_options))
 
     def _search(
-        self, url: str | Route, params: Mapping[str, Any], response: Any, options: RequestOptions
+        self, url: str | Route, params: Mapping[str, Any], cast_to: Any, request_options: RequestOptions
     ) -> AsyncSearchRequest[Any]:
-        return AsyncSearchRequest(lambda: self._client.request("get", url, params, response, options))
+        return AsyncSearchRequest(lambda: self._client.request("get", url, params, cast_to, request_options))
