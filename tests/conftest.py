@@ -23,6 +23,15 @@ if TYPE_CHECKING:
 
 API_KEY = "sk_test_51HqLyjWDarjtT1zdp7dcXNNsqp4aQFkqB3c4ZGGi9aszm0r1Fs9GBfNxRBEX2vwFK9PU6d2NYyeiZJeMcOsk3Sn4007rbYiSjB"
 
+# The checkout's Steady (`npm ci`, the pinned version, ahead of whatever the PATH has), unless the run names
+# one: the package itself looks only at $STRIPE_CONNECT_STEADY and the PATH.
+CHECKOUT_STEADY = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "steady"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "STRIPE_CONNECT_STEADY" not in os.environ and CHECKOUT_STEADY.is_file():
+        os.environ["STRIPE_CONNECT_STEADY"] = str(CHECKOUT_STEADY)
+
 
 @pytest.fixture(scope="session")
 def spec_path() -> Path:

@@ -1,4 +1,5 @@
-"""Where `stripe_connect.testing` finds Steady: an installed package has no checkout to look in."""
+"""Where `stripe_connect.testing` finds Steady: an explicit setting, else the PATH; never a path relative
+to the source tree, which an installed package does not have."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from pathlib import Path
 import pytest
 
 from stripe_connect.testing import find_steady
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_the_environment_variable_names_the_executable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -24,6 +23,19 @@ def test_an_environment_variable_naming_nothing_is_an_error(monkeypatch: pytest.
         find_steady()
 
 
-def test_a_checkout_falls_back_to_its_node_modules(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_setting_the_path_is_searched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    steady = tmp_path / "steady"
+    steady.write_text("#!/bin/sh\n")
+    steady.chmod(0o755)
     monkeypatch.delenv("STRIPE_CONNECT_STEADY", raising=False)
-    assert find_steady() == str(ROOT / "node_modules" / ".bin" / "steady")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_steady() == str(steady)
+
+
+def test_steady_found_nowhere_is_an_error_saying_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("STRIPE_CONNECT_STEADY", raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # a checkout's node_modules is not looked at
+    with pytest.raises(FileNotFoundError, match="Steady is not installed"):
+        find_steady()

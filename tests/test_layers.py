@@ -1,7 +1,8 @@
 """The layers hold: `lint-imports` keeps the contracts in pyproject.toml (`[tool.importlinter]`).
 
 The runtime core imports nothing generated, nothing in the runtime or the generated package imports in a
-circle, and the generator never imports what it renders. Imports inside functions count.
+circle, the generator never imports what it renders, and nothing imports the helpers for users' tests
+(`stripe_connect.testing`) but those tests. Imports inside functions count.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import ast
 import subprocess
 import sys
 from pathlib import Path
+
+import grimp
 
 from codegen.pin import read_pin
 
@@ -62,3 +65,11 @@ def test_every_generated_module_says_it_is_generated_from_the_pinned_document() 
     files = sorted(GENERATED.rglob("*.py"))
     assert len(files) > 100
     assert [str(f.relative_to(GENERATED)) for f in files if f.read_text().splitlines()[0] != header] == []
+
+
+def test_nothing_the_sdk_runs_on_imports_the_helpers_for_users_tests() -> None:
+    graph = grimp.build_graph(
+        "stripe_connect", "stripe_connect_generated", "codegen", exclude_type_checking_imports=True
+    )
+    assert {"stripe_connect.testing.steady", "stripe_connect.testing.oauth_server"} <= graph.modules
+    assert graph.find_downstream_modules("stripe_connect.testing", as_package=True) == set()

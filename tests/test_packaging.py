@@ -63,6 +63,7 @@ def test_the_wheel_holds_the_runtime_every_generated_module_and_nothing_else(art
     }
     assert {"stripe_connect/py.typed", "stripe_connect_generated/py.typed"} <= names
     assert {"stripe_connect_generated/client.py", "stripe_connect_generated/models/charge.py"} <= names
+    assert {f"stripe_connect/testing/{name}.py" for name in ("__init__", "steady", "oauth_server", "signing")} <= names
     assert len(generated) > 1000  # one module per model, service and service's parameters
     # No test data, spec document, generator or documentation rode along.
     assert not [n for n in names if n.endswith((".yaml", ".json", ".j2", ".md", ".pyc")) or n.startswith("tests/")]

@@ -1,14 +1,10 @@
-"""Helpers for testing code that uses this SDK, without a Stripe account.
+"""Steady (npm `@stdy/cli`), an OpenAPI mock server, run on Stripe's document.
 
-`SteadyServer` runs Steady (npm `@stdy/cli`), an OpenAPI mock server, on Stripe's document: it
-validates each request against the spec (path, method, params, types, enums, required fields) and
+Steady validates each request against the spec (path, method, params, types, enums, required fields) and
 answers with a generated, schema-valid body. Point a client's `api_base` at it.
 
     with SteadyServer(spec_path) as server:
         client = StripeClient("sk_test_123", api_base=server.url)
-
-`ConnectOAuthServer` stands in for connect.stripe.com's OAuth endpoints (which are not in the OpenAPI
-document, so Steady cannot serve them): point `connect_base` at it to test your OAuth callback.
 """
 
 from __future__ import annotations
@@ -22,12 +18,6 @@ import time
 from pathlib import Path
 from types import TracebackType
 
-from stripe_connect._oauth_stand_in import ConnectOAuthServer, RecordedOAuthRequest
-
-__all__ = ["ConnectOAuthServer", "RecordedOAuthRequest", "SteadyServer", "find_steady"]
-
-# Where the development checkout keeps Steady (`npm ci`); an installed package has no such directory.
-_CHECKOUT = Path(__file__).resolve().parent.parent
 _STEADY_ENV = "STRIPE_CONNECT_STEADY"
 
 # Lists in query strings are `expand[]=a` and objects `created[gt]=1`, as this SDK sends them;
@@ -46,15 +36,13 @@ def _free_port() -> int:
 
 
 def find_steady() -> str:
-    """The Steady executable: `$STRIPE_CONNECT_STEADY` when set, else a checkout's `node_modules` (when this
-    module runs from one), else `steady` on the PATH."""
+    """The Steady executable: `$STRIPE_CONNECT_STEADY` when set, else `steady` on the PATH."""
     explicit = os.environ.get(_STEADY_ENV)
     if explicit:
         if not Path(explicit).is_file():
             raise FileNotFoundError(f"{_STEADY_ENV} names no file: {explicit}")
         return explicit
-    in_checkout = _CHECKOUT / "node_modules" / ".bin" / "steady"
-    found = str(in_checkout) if in_checkout.is_file() else shutil.which("steady")
+    found = shutil.which("steady")
     if found is None:
         raise FileNotFoundError(
             f"Steady is not installed: `npm install @stdy/cli` and set {_STEADY_ENV} to its executable "
@@ -123,17 +111,3 @@ class SteadyServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()
-
-
-def generate_test_header(payload: bytes | str, secret: str, timestamp: int | None = None, *, scheme: str = "v1") -> str:
-    """A valid `Stripe-Signature` header for `payload`, as Stripe would send it to an endpoint with `secret`.
-
-        header = generate_test_header(payload, "whsec_test")
-        event = client.webhooks.construct_event(payload, header, "whsec_test")
-
-    `timestamp` defaults to now; pass an old one to test your handling of expired deliveries.
-    """
-    from stripe_connect.webhooks import compute_signature
-
-    signed_at = int(time.time()) if timestamp is None else timestamp
-    return f"t={signed_at},{scheme}={compute_signature(payload, secret, signed_at)}"
