@@ -10,7 +10,14 @@ from urllib.parse import unquote
 
 import pytest
 
-from stripe_connect import APIError, AsyncStripeClient, InvalidRequestError, ListObject, StripeClient
+from stripe_connect import (
+    APIError,
+    AsyncListObject,
+    AsyncStripeClient,
+    InvalidRequestError,
+    ListObject,
+    StripeClient,
+)
 from stripe_connect.models import Card, Customer
 from tests.conftest import API_KEY
 from tests.fault_server import FaultServer, Recorded, Reply
@@ -244,12 +251,24 @@ def test_async_error_mid_iteration_propagates(fault: FaultServer) -> None:
     assert seen == ["cus_1", "cus_2"]
 
 
-def test_sync_iteration_of_an_async_page_fails_before_any_item(fault: FaultServer) -> None:
+def test_an_async_clients_page_walks_only_with_async_for(fault: FaultServer) -> None:
+    fault.script(page(customer(1), has_more=False))
+
+    async def main() -> AsyncListObject[Customer]:
+        async with AsyncStripeClient(API_KEY, api_base=fault.url) as client:
+            return await client.customers.list()
+
+    first = asyncio.run(main())
+    assert isinstance(first, AsyncListObject)
+    assert not hasattr(first, "auto_paging_iter")  # pyright rejects it too (tests/test_typing.py)
+
+
+def test_sync_iteration_of_a_page_an_async_client_fetched_fails_before_any_item(fault: FaultServer) -> None:
     fault.script(page(customer(1), has_more=True))
 
     async def main() -> ListObject[Customer]:
         async with AsyncStripeClient(API_KEY, api_base=fault.url) as client:
-            return await client.customers.list()
+            return await client.raw_request("get", "/v1/customers", cast_to=ListObject[Customer])
 
     first = asyncio.run(main())
     with pytest.raises(TypeError, match="came from an AsyncStripeClient"):

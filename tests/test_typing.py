@@ -67,3 +67,45 @@ def test_mistakes_are_reported() -> None:
         assert line in by_line, f"pyright did not flag: {lines[line - 1]}"
         assert message in by_line[line], (needle, by_line[line])
     assert len(errors) == len(expected)
+
+
+PAGE_USAGE = """
+from stripe_connect import AsyncStripeClient, StripeClient
+
+
+async def main(client: StripeClient, aclient: AsyncStripeClient) -> None:
+    page = client.customers.list()
+    for customer in page.auto_paging_iter():
+        print(customer.id)
+    found = client.customers.search(query="name:'x'")
+    for customer in found.auto_paging_iter():
+        print(customer.id)
+    apage = await aclient.customers.list()
+    async for customer in apage.auto_paging_iter_async():
+        print(customer.id)
+    afound = await aclient.customers.search(query="name:'x'")
+    async for customer in afound.auto_paging_iter_async():
+        print(customer.id)
+    async for customer in aclient.customers.list().auto_paging_iter():
+        print(customer.id)
+    page.auto_paging_iter_async()  # wrong
+    found.auto_paging_iter_async()  # wrong
+    apage.auto_paging_iter()  # wrong
+    afound.auto_paging_iter()  # wrong
+    async for customer in page.auto_paging_iter():  # wrong
+        print(customer.id)
+    for customer in aclient.customers.list().auto_paging_iter():  # wrong
+        print(customer.id)
+"""
+
+
+def test_each_page_walks_only_the_way_its_client_can() -> None:
+    """A sync client's pages iterate, an async client's async-iterate; pyright rejects the other walk."""
+    target = ROOT / "build" / "typecheck" / "page_usage.py"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(PAGE_USAGE)
+    errors = errors_of(pyright(str(target)))
+    lines = PAGE_USAGE.splitlines()
+    flagged = {e["range"]["start"]["line"] + 1 for e in errors}
+    wrong = {i + 1 for i, text in enumerate(lines) if text.endswith("# wrong")}
+    assert flagged == wrong, [(e["range"]["start"]["line"] + 1, e["message"]) for e in errors]
