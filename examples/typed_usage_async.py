@@ -1,5 +1,5 @@
 """Static typing of the async client and of Connect OAuth: pyright checks this file with 0 errors
-(tests/test_async.py runs it). `reveal_type` is only for pyright.
+(tests/runtime/test_async.py runs it). `reveal_type` is only for pyright.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The template contract: everything generated code may use from the runtime core, and nothing else.
 
-Generated modules import from this module only (tests/test_layers.py reads every generated import). Names
+Generated modules import from this module only (tests/integration/test_layers.py reads every generated import). Names
 load on first use, so a generated model module pulls in pydantic but not the HTTP stack, and the client
 module the HTTP stack but not pydantic.
 """
