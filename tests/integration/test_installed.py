@@ -109,7 +109,11 @@ def test_the_steady_integration_tests_pass_against_the_installed_package(install
     result = installed.run(command, work)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     collected = len(
-        [line for line in (ROOT / "tests" / "test_steady.py").read_text().splitlines() if line.startswith("def test_")]
+        [
+            line
+            for line in (ROOT / "tests" / "integration" / "test_steady.py").read_text().splitlines()
+            if line.startswith("def test_")
+        ]
     )
     assert f"{collected} passed" in result.stdout
 
