@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The pinned Steady that `npm ci` installs; stripe_connect.testing finds it through this setting.
+export STRIPE_CONNECT_STEADY ?= $(CURDIR)/node_modules/.bin/steady
 
 .PHONY: all install spec generate test lint typecheck walkthrough bench naming update-spec dist clean
 

@@ -79,6 +79,10 @@ class Param:
         self.wire = self.wire or self.name
 
 
+# The page type a list or search operation answers with (a sync client's; an async client's adds `Async`).
+PAGE_TYPES = {"list": "ListObject", "search": "SearchResult"}
+
+
 @dataclass
 class Operation:
     verb: str  # get / post / delete
@@ -105,6 +109,12 @@ class Operation:
     def cast_to(self) -> str:
         """The type the call's response is parsed into (the runtime's `cast_to`)."""
         return self.returns
+
+    @property
+    def async_cast_to(self) -> str:
+        """What an async client parses the response into: its own pages, which walk with `async for`."""
+        page = PAGE_TYPES.get(self.kind)
+        return f"models.Async{page}[{self.item}]" if page else self.returns
 
 
 @dataclass

@@ -85,6 +85,8 @@ MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field
     "Polymorphic",
     "ListObject",
     "SearchResult",
+    "AsyncListObject",
+    "AsyncSearchResult",
 }
 
 

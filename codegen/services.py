@@ -12,7 +12,7 @@ import tomllib
 
 from codegen.docs import docstring, plain
 from codegen.identifiers import camel, class_name, is_plain, singular, snake_name, unique_names
-from codegen.ir import Operation, Param, Service
+from codegen.ir import PAGE_TYPES, Operation, Param, Service
 from codegen.models import GenerationError, ModelBuilder, ref_name
 from codegen.naming import OperationName, ServiceShape, iter_operations, name_operations
 from codegen.params import ParamTypes
@@ -264,9 +264,8 @@ class ServiceBuilder:
         object_values = props.get("object", {}).get("enum", [])
         if object_values in (["list"], ["search_result"]) and "data" in props:
             item, deps = self._models_union(props["data"]["items"], f"{verb} {path}")
-            wrapper = "models.ListObject" if object_values == ["list"] else "models.SearchResult"
             kind = "list" if object_values == ["list"] else "search"
-            return f"{wrapper}[{item}]", item, kind, deps
+            return f"models.{PAGE_TYPES[kind]}[{item}]", item, kind, deps
         expr, deps = self._models_union(schema, f"{verb} {path}")
         return expr, "", "object", deps
 

@@ -1,4 +1,4 @@
-"""Static typing, end to end: pyright checks this file with 0 errors (tests/test_typing.py runs it).
+"""Static typing, end to end: pyright checks this file with 0 errors (tests/integration/test_typing.py runs it).
 
 Every value below has a precise type an IDE can complete on; `reveal_type` is only for pyright.
 """

@@ -1,5 +1,5 @@
 """Static typing of the async client and of Connect OAuth: pyright checks this file with 0 errors
-(tests/test_async.py runs it). `reveal_type` is only for pyright.
+(tests/runtime/test_async.py runs it). `reveal_type` is only for pyright.
 """
 
 from __future__ import annotations
@@ -7,14 +7,16 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from stripe_connect import AsyncStripeClient, ListObject, OAuthToken, StripeClient
+from stripe_connect import AsyncListObject, AsyncStripeClient, OAuthToken, StripeClient
 from stripe_connect.models import Balance, Charge, Customer
 from stripe_connect.services import AsyncChargeService
 
 
 async def typed_async_calls(client: AsyncStripeClient, accounts: list[str], refresh_token: str) -> None:
     charge: Charge = await client.charges.retrieve("ch_123", expand=["customer"], stripe_account="acct_1")
-    page: ListObject[Customer] = await client.customers.list(limit=10)
+    page: AsyncListObject[Customer] = await client.customers.list(limit=10)
+    async for customer in page.auto_paging_iter_async():  # an async client's page walks with `async for`
+        print(customer.id)
     async for customer in client.customers.list(limit=100).auto_paging_iter():
         email: str | None = customer.email
         print(email)

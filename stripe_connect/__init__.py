@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
     from stripe_connect._identity import AppInfo
     from stripe_connect._models import StripeModel, StripeObject
-    from stripe_connect._pagination import ListObject, SearchResult
+    from stripe_connect._pagination import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
     from stripe_connect._response_meta import JSONObject, LastResponse
     from stripe_connect._service import AsyncStripeService, StripeService
     from stripe_connect._telemetry import Attempt, Hook
@@ -80,6 +80,8 @@ _EXPORTS = {
     "StripeObject": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
+    "AsyncListObject": "stripe_connect._pagination",
+    "AsyncSearchResult": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
     "LastResponse": "stripe_connect._response_meta",
@@ -114,8 +116,10 @@ __all__ = [
     "APIConnectionError",
     "APIError",
     "AppInfo",
+    "AsyncListObject",
     "AsyncListRequest",
     "AsyncSearchRequest",
+    "AsyncSearchResult",
     "AsyncStripeClient",
     "AsyncStripeService",
     "Attempt",

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:  # named in quoted base classes below (importing them would load pydantic with the services)
     from stripe_connect._pagination import (  # noqa: F401
-        ListObject,
-        SearchResult,
-        _Page,  # pyright: ignore[reportPrivateUsage]
+        AsyncListObject,
+        AsyncSearchResult,
+        _AsyncPage,  # pyright: ignore[reportPrivateUsage]
     )
 
 T = TypeVar("T")
-P = TypeVar("P", bound="_Page[Any]")
+P = TypeVar("P", bound="_AsyncPage[Any]")
 
 
 class _AsyncPageRequest(Generic[P, T]):
@@ -34,13 +34,13 @@ class _AsyncPageRequest(Generic[P, T]):
             yield item
 
 
-class AsyncListRequest(_AsyncPageRequest["ListObject[T]", T]):
-    """`await` it for a `ListObject`, or iterate every item: `async for x in req.auto_paging_iter()`."""
+class AsyncListRequest(_AsyncPageRequest["AsyncListObject[T]", T]):
+    """`await` it for an `AsyncListObject`, or iterate every item: `async for x in req.auto_paging_iter()`."""
 
     __slots__ = ()
 
 
-class AsyncSearchRequest(_AsyncPageRequest["SearchResult[T]", T]):
-    """`await` it for a `SearchResult`, or iterate every item: `async for x in req.auto_paging_iter()`."""
+class AsyncSearchRequest(_AsyncPageRequest["AsyncSearchResult[T]", T]):
+    """`await` it for an `AsyncSearchResult`, or iterate every item: `async for x in req.auto_paging_iter()`."""
 
     __slots__ = ()

@@ -1,5 +1,10 @@
 """List and search pages, and walking through all of their items.
 
+A sync client's pages (`ListObject`, `SearchResult`) walk with `for ... in page.auto_paging_iter()`, an
+async client's (`AsyncListObject`, `AsyncSearchResult`) with `async for ... in page.auto_paging_iter_async()`:
+each type has only the walk its client can serve, so the type checker rejects the other. What a page is
+(its fields, its cursor) and how it walks are separate bases that the four classes combine.
+
 Every page request repeats the first request's params (filters, `limit`, `expand`) and request options
 (the connected account above all), changing only the cursor. Errors propagate from any page.
 """
@@ -31,12 +36,18 @@ class PageSource:
 
     def sync_fetch(self) -> Callable[[Mapping[str, Any]], Any]:
         if self.fetch is None:
-            raise TypeError("this page came from an AsyncStripeClient: use `async for` with auto_paging_iter_async()")
+            raise TypeError(
+                "this page came from an AsyncStripeClient: parse it into an AsyncListObject or AsyncSearchResult "
+                "and use `async for` with auto_paging_iter_async()"
+            )
         return self.fetch
 
     def async_fetch(self) -> Callable[[Mapping[str, Any]], Awaitable[Any]]:
         if self.fetch_async is None:
-            raise TypeError("this page came from a StripeClient: iterate it with auto_paging_iter()")
+            raise TypeError(
+                "this page came from a StripeClient: parse it into a ListObject or SearchResult "
+                "and iterate it with auto_paging_iter()"
+            )
         return self.fetch_async
 
 
@@ -89,45 +100,54 @@ class _Page(StripeModel, Generic[T]):
     def _items(self) -> list[T]:
         return self.data
 
+
+class _SyncPage(_Page[T]):
+    """A page from a `StripeClient`: `for` walks it."""
+
     def auto_paging_iter(self) -> Iterator[T]:
         """Every item of this page and the pages after it, fetching them as needed."""
         source = self._attached_source()
         fetch = source.sync_fetch()  # fails before the first item, not after a page
-        return self._walk(source, fetch, self)
+        return _walk(source, fetch, self)
+
+
+class _AsyncPage(_Page[T]):
+    """A page from an `AsyncStripeClient`: `async for` walks it."""
 
     def auto_paging_iter_async(self) -> AsyncIterator[T]:
-        """Like `auto_paging_iter`, for pages from an `AsyncStripeClient`."""
+        """Every item of this page and the pages after it, fetching them as needed."""
         source = self._attached_source()
         fetch = source.async_fetch()  # fails before the first item, not after a page
-        return self._walk_async(source, fetch, self)
+        return _walk_async(source, fetch, self)
 
-    # The walks hold one page at a time, the first one included: a walked page goes before the next one
-    # arrives (unless the caller keeps it), so memory stays at one page however many there are.
 
-    @staticmethod
-    def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
-        seen = _Cursors(source)
-        while True:
-            yield from page._items()
-            cursor = seen.next_of(page)
-            if cursor is None:
-                return
-            del page
-            page = fetch(cursor)
+# The walks hold one page at a time, the first one included: a walked page goes before the next one
+# arrives (unless the caller keeps it), so memory stays at one page however many there are.
 
-    @staticmethod
-    async def _walk_async(
-        source: PageSource, fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]
-    ) -> AsyncIterator[T]:
-        seen = _Cursors(source)
-        while True:
-            for item in page._items():
-                yield item
-            cursor = seen.next_of(page)
-            if cursor is None:
-                return
-            del page
-            page = await fetch(cursor)
+
+def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
+    seen = _Cursors(source)
+    while True:
+        yield from page._items()  # pyright: ignore[reportPrivateUsage]
+        cursor = seen.next_of(page)
+        if cursor is None:
+            return
+        del page
+        page = fetch(cursor)
+
+
+async def _walk_async(
+    source: PageSource, fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]
+) -> AsyncIterator[T]:
+    seen = _Cursors(source)
+    while True:
+        for item in page._items():  # pyright: ignore[reportPrivateUsage]
+            yield item
+        cursor = seen.next_of(page)
+        if cursor is None:
+            return
+        del page
+        page = await fetch(cursor)
 
 
 class _Cursors:
@@ -171,7 +191,7 @@ def _item_id(item: Any) -> str:
     return item_id
 
 
-class ListObject(_Page[T]):
+class _ListPage(_Page[T]):
     """A page of a list (`object: "list"`). Walking backwards applies when the first call used `ending_before`."""
 
     object: str = "list"
@@ -194,7 +214,7 @@ class ListObject(_Page[T]):
         return {"starting_after": _item_id(self.data[-1])}
 
 
-class SearchResult(_Page[T]):
+class _SearchPage(_Page[T]):
     """A page of search results (`object: "search_result"`), followed through `next_page`."""
 
     object: str = "search_result"
@@ -206,3 +226,19 @@ class SearchResult(_Page[T]):
         if not self.has_more or not self.next_page or not self.data:
             return None
         return {"page": self.next_page}
+
+
+class ListObject(_ListPage[T], _SyncPage[T]):
+    """A page of a list from a `StripeClient`: `for item in page.auto_paging_iter()` walks every item."""
+
+
+class SearchResult(_SearchPage[T], _SyncPage[T]):
+    """A page of search results from a `StripeClient`: `for item in page.auto_paging_iter()` walks every item."""
+
+
+class AsyncListObject(_ListPage[T], _AsyncPage[T]):
+    """A page of a list from an `AsyncStripeClient`: `async for item in page.auto_paging_iter_async()`."""
+
+
+class AsyncSearchResult(_SearchPage[T], _AsyncPage[T]):
+    """A page of search results from an `AsyncStripeClient`: `async for item in page.auto_paging_iter_async()`."""

@@ -1,6 +1,6 @@
 """The template contract: everything generated code may use from the runtime core, and nothing else.
 
-Generated modules import from this module only (tests/test_layers.py reads every generated import). Names
+Generated modules import from this module only (tests/integration/test_layers.py reads every generated import). Names
 load on first use, so a generated model module pulls in pydantic but not the HTTP stack, and the client
 module the HTTP stack but not pydantic.
 """
@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from stripe_connect._models import StripeModel as StripeModel
     from stripe_connect._models import StripeObject as StripeObject
     from stripe_connect._options import RequestOptions as RequestOptions
+    from stripe_connect._pagination import AsyncListObject as AsyncListObject
+    from stripe_connect._pagination import AsyncSearchResult as AsyncSearchResult
     from stripe_connect._pagination import ListObject as ListObject
     from stripe_connect._pagination import SearchResult as SearchResult
     from stripe_connect._registry import register_models as register_models
@@ -37,9 +39,11 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AnyObject": "stripe_connect._models",
+    "AsyncListObject": "stripe_connect._pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncOAuthService": "stripe_connect.oauth",
     "AsyncSearchRequest": "stripe_connect._async_pages",
+    "AsyncSearchResult": "stripe_connect._pagination",
     "AsyncStripeService": "stripe_connect._service",
     "BaseAsyncStripeClient": "stripe_connect._client",
     "BaseStripeClient": "stripe_connect._client",
@@ -62,9 +66,11 @@ _EXPORTS = {
 
 __all__ = [
     "AnyObject",
+    "AsyncListObject",
     "AsyncListRequest",
     "AsyncOAuthService",
     "AsyncSearchRequest",
+    "AsyncSearchResult",
     "AsyncStripeService",
     "BaseAsyncStripeClient",
     "BaseStripeClient",

@@ -1,6 +1,6 @@
 """Shared fixtures: the pinned spec, and Steady (a validating mock server) serving it.
 
-The Steady tests also run against an installed wheel, outside the checkout (tests/test_installed.py): there
+The Steady tests also run against an installed wheel, outside the checkout (tests/integration/test_installed.py): there
 `codegen` is absent and the document's path arrives in $STRIPE_CONNECT_TEST_SPEC.
 """
 
@@ -16,12 +16,21 @@ import pytest
 
 from stripe_connect import StripeClient
 from stripe_connect.testing import SteadyServer
-from tests.fault_server import FaultServer
+from tests.support.fault_server import FaultServer
 
 if TYPE_CHECKING:
-    from tests.artifacts import Artifacts
+    from tests.support.artifacts import Artifacts
 
 API_KEY = "sk_test_51HqLyjWDarjtT1zdp7dcXNNsqp4aQFkqB3c4ZGGi9aszm0r1Fs9GBfNxRBEX2vwFK9PU6d2NYyeiZJeMcOsk3Sn4007rbYiSjB"
+
+# The checkout's Steady (`npm ci`, the pinned version, ahead of whatever the PATH has), unless the run names
+# one: the package itself looks only at $STRIPE_CONNECT_STEADY and the PATH.
+CHECKOUT_STEADY = Path(__file__).resolve().parent.parent / "node_modules" / ".bin" / "steady"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if "STRIPE_CONNECT_STEADY" not in os.environ and CHECKOUT_STEADY.is_file():
+        os.environ["STRIPE_CONNECT_STEADY"] = str(CHECKOUT_STEADY)
 
 
 @pytest.fixture(scope="session")
@@ -86,14 +95,14 @@ def steady_client(steady: SteadyServer, steady_log: SteadyLog) -> Iterator[Strip
 
 @pytest.fixture
 def fault() -> Iterator[FaultServer]:
-    """A scripted HTTP server on 127.0.0.1 for retries, faults, paging and errors (see tests/fault_server.py)."""
+    """A scripted HTTP server on 127.0.0.1 for retries, faults, paging and errors (tests/support/fault_server.py)."""
     with FaultServer() as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Artifacts:
-    """sdist and wheels built from a clean copy of the checkout (tests/artifacts.py), once per run."""
-    from tests.artifacts import build_all, located, once, run_temp
+    """sdist and wheels built from a clean copy of the checkout (tests/support/artifacts.py), once per run."""
+    from tests.support.artifacts import build_all, located, once, run_temp
 
     return located(once(run_temp(tmp_path_factory) / "artifacts", build_all))

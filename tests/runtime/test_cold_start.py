@@ -1,0 +1,116 @@
+"""A fresh process pays for what it uses: verifying and parsing a webhook imports no HTTP stack; nested
+models parse into their classes, name the path of an error, and parse alike from threads in a fresh process."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from stripe_connect.models import Charge, PaymentMethodDetailsCard
+from stripe_connect.testing import generate_test_header
+from tests.support.objects import CHARGE
+
+SECRET = "whsec_test_cold"
+
+# A fresh interpreter verifies and parses an event (argv: payload, signature, secret), then prints what it
+# loaded.
+PROBE = """
+import json, sys
+from stripe_connect.webhooks import construct_event
+
+event = construct_event(sys.argv[1].encode(), sys.argv[2], sys.argv[3])
+charge = event.data.object
+print(json.dumps({
+    "amount": charge.amount,
+    "type": type(charge).__name__,
+    "http": sorted(m for m in ("httpx", "httpcore", "anyio", "ssl", "h11", "sniffio") if m in sys.modules),
+}))
+"""
+
+
+def fresh_parse(charge: dict[str, Any]) -> dict[str, Any]:
+    event = {
+        "id": "evt_1",
+        "object": "event",
+        "api_version": "2023-08-16",
+        "created": 1,
+        "data": {"object": charge},
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": None,
+        "type": "charge.succeeded",
+    }
+    payload = json.dumps(event)
+    signature = generate_test_header(payload, SECRET)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, payload, signature, SECRET], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout)
+
+
+CARD_DETAILS = {
+    "type": "card",
+    "card": {
+        "brand": "visa",
+        "checks": {"address_line1_check": None, "address_postal_code_check": None, "cvc_check": "pass"},
+        "country": "US",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "fingerprint": "fp",
+        "funding": "credit",
+        "installments": None,
+        "last4": "4242",
+        "mandate": None,
+        "network": "visa",
+        "network_token": None,
+        "three_d_secure": None,
+        "wallet": None,
+    },
+}
+
+
+def test_verifying_and_parsing_a_webhook_imports_no_http_stack() -> None:
+    parsed = fresh_parse(CHARGE)
+    assert parsed["amount"] == CHARGE["amount"] and parsed["type"] == "Charge"
+    assert parsed["http"] == []
+
+
+def test_nested_models_parse_into_their_classes_and_dump_as_received() -> None:
+    body = {**CHARGE, "payment_method_details": CARD_DETAILS}
+    charge = Charge.model_validate(body)
+    details = charge.payment_method_details
+    assert details is not None and isinstance(details.card, PaymentMethodDetailsCard)
+    assert details.card.checks is not None and details.card.checks.cvc_check == "pass"
+    assert charge.to_dict() == body
+
+
+def test_errors_in_nested_models_name_their_path() -> None:
+    details = {**CARD_DETAILS, "card": {**CARD_DETAILS["card"], "exp_month": "August"}}
+    with pytest.raises(ValidationError) as info:
+        Charge.model_validate({**CHARGE, "payment_method_details": details})
+    [error] = info.value.errors()
+    assert error["loc"] == ("payment_method_details", "card", "exp_month")
+
+
+def test_threads_parsing_their_first_payloads_at_once_all_get_typed_results() -> None:
+    code = """
+import json, sys, threading
+from stripe_connect.models import Charge
+body = json.loads(sys.argv[1])
+results, start = [], threading.Barrier(8)
+def parse():
+    start.wait()
+    results.append(type(Charge.model_validate(body).payment_method_details.card).__name__)
+threads = [threading.Thread(target=parse) for _ in range(8)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(json.dumps(results))
+"""
+    body = json.dumps({**CHARGE, "payment_method_details": CARD_DETAILS})
+    out = subprocess.run([sys.executable, "-c", code, body], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == ["PaymentMethodDetailsCard"] * 8
