@@ -22,7 +22,7 @@ import pytest
 
 from stripe_connect import BaseStripeClient
 from stripe_connect.testing import SteadyServer, generate_test_header
-from tests.support.objects import CHARGE
+from tests.support.objects import CHARGE, stripe_event
 
 GUIDE = Path(__file__).resolve().parents[2] / "docs" / "migrating.md"
 BLOCK = re.compile(r"^```python (stripe-python|stripe-connect)\n(.*?)^```", re.DOTALL | re.MULTILINE)
@@ -87,17 +87,7 @@ def run_column(column: str, namespace: dict[str, Any]) -> str:
 
 
 def webhook() -> dict[str, Any]:
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": "2023-08-16",
-        "created": 1,
-        "data": {"object": CHARGE},
-        "livemode": False,
-        "pending_webhooks": 0,
-        "request": {"id": None, "idempotency_key": None},
-        "type": "charge.succeeded",
-    }
+    event = stripe_event(CHARGE, pending_webhooks=0, request={"id": None, "idempotency_key": None})
     payload = json.dumps(event)
     return {"payload": payload, "sig_header": generate_test_header(payload, SECRET), "endpoint_secret": SECRET}
 

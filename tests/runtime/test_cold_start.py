@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from stripe_connect.models import Charge, PaymentMethodDetailsCard
 from stripe_connect.testing import generate_test_header
-from tests.support.objects import CHARGE
+from tests.support.objects import CHARGE, stripe_event
 
 SECRET = "whsec_test_cold"
 
@@ -34,18 +34,7 @@ print(json.dumps({
 
 
 def fresh_parse(charge: dict[str, Any]) -> dict[str, Any]:
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": "2023-08-16",
-        "created": 1,
-        "data": {"object": charge},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": None,
-        "type": "charge.succeeded",
-    }
-    payload = json.dumps(event)
+    payload = json.dumps(stripe_event(charge))
     signature = generate_test_header(payload, SECRET)
     out = subprocess.run(
         [sys.executable, "-c", PROBE, payload, signature, SECRET], capture_output=True, text=True, check=True

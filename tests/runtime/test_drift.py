@@ -27,6 +27,7 @@ from stripe_connect._parse import parse_json
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import construct_event
 from tests.runtime.test_model_roundtrip import SCHEMA_NAMES, schemas, strategies
+from tests.support.objects import stripe_event
 from tests.support.schema_drift import Drift, DriftSites
 
 SECRET = "whsec_drift"
@@ -45,17 +46,7 @@ def registered_resource(schema: str) -> bool:
 
 def signed_event(obj: Any) -> bytes:
     return json.dumps(
-        {
-            "id": "evt_drift",
-            "object": "event",
-            "api_version": "2099-01-01",
-            "created": 1,
-            "data": {"object": obj},
-            "livemode": False,
-            "pending_webhooks": 0,
-            "request": None,
-            "type": "drift.happened",
-        }
+        stripe_event(obj, "drift.happened", id="evt_drift", api_version="2099-01-01", pending_webhooks=0)
     ).encode()
 
 

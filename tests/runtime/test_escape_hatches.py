@@ -13,7 +13,7 @@ from stripe_connect import APIError, ListObject, StripeClient, StripeModel, Stri
 from stripe_connect.models import Charge, DeletedCustomer, Event
 from tests.conftest import API_KEY
 from tests.support.fault_server import FaultServer, Reply
-from tests.support.objects import CHARGE, charge
+from tests.support.objects import CHARGE, charge, stripe_event
 
 
 @pytest.fixture
@@ -57,19 +57,7 @@ def test_deserialize_pages_and_events(client: StripeClient) -> None:
     assert [type(item) for item in page.data] == [Charge, StripeObject]
     with pytest.raises(TypeError, match="nested in another object"):
         next(iter(page.auto_paging_iter()))  # made by no call: it cannot fetch the next page
-    event = client.deserialize(
-        {
-            "id": "evt_1",
-            "object": "event",
-            "api_version": "2023-08-16",
-            "created": 1,
-            "data": {"object": CHARGE},
-            "livemode": False,
-            "pending_webhooks": 0,
-            "request": {"id": None, "idempotency_key": None},
-            "type": "charge.succeeded",
-        }
-    )
+    event = client.deserialize(stripe_event(CHARGE, pending_webhooks=0, request={"id": None, "idempotency_key": None}))
     assert isinstance(event, Event) and isinstance(event.data.object, Charge)
 
 

@@ -33,7 +33,7 @@ from stripe_connect.models import (
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import construct_event
 from tests.runtime.test_model_roundtrip import strategies
-from tests.support.objects import CHARGE, charge
+from tests.support.objects import CHARGE, charge, stripe_event
 
 Reply = Callable[[httpx.Request], httpx.Response]
 SECRET = "whsec_lenient"
@@ -230,18 +230,9 @@ def test_async_clients_parse_alike() -> None:
 
 
 def event_payload(obj: Any, **data: Any) -> bytes:
-    event = {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": "2031-02-03",
-        "created": 1,
-        "data": {"object": obj, **data},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": None, "idempotency_key": None},
-        "type": "charge.updated",
-    }
-    return json.dumps(event).encode()
+    body = stripe_event(obj, "charge.updated", api_version="2031-02-03", request={"id": None, "idempotency_key": None})
+    body["data"].update(data)
+    return json.dumps(body).encode()
 
 
 def test_a_drifted_event_reaches_the_handler_typed(caplog: pytest.LogCaptureFixture) -> None:

@@ -22,7 +22,7 @@ from stripe_connect import AsyncStripeClient, ListObject, SearchResult, StripeCl
 from stripe_connect.models import BankAccount, Card, Charge, Customer, Event, Refund
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import construct_event
-from tests.support.objects import CHARGE, charge
+from tests.support.objects import CHARGE, charge, stripe_event
 
 REFUNDS = {
     "object": "list",
@@ -105,19 +105,9 @@ def test_lenient_models_keep_what_was_kept_as_sent() -> None:
 
 
 def test_events_pickle() -> None:
-    payload = json.dumps(
-        {
-            "id": "evt_1",
-            "object": "event",
-            "api_version": "2023-08-16",
-            "created": 1,
-            "data": {"object": DRIFTED, "previous_attributes": {"amount": 50}},
-            "livemode": False,
-            "pending_webhooks": 1,
-            "request": None,
-            "type": "charge.updated",
-        }
-    )
+    body = stripe_event(DRIFTED, "charge.updated")
+    body["data"]["previous_attributes"] = {"amount": 50}
+    payload = json.dumps(body)
     event = construct_event(payload, generate_test_header(payload, "whsec_1"), "whsec_1")
     for travelled in travels(event):
         assert type(travelled) is Event and type(travelled.data.object) is Charge

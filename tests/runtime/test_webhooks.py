@@ -37,7 +37,7 @@ from stripe_connect.models import (
 )
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import compute_signature, construct_event, verify_header
-from tests.support.objects import charge
+from tests.support.objects import charge, stripe_event
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec_test_secret_0123456789"
@@ -52,18 +52,7 @@ CHARGE = charge(captured=True, amount_captured=100, created=NOW - 5)
 
 
 def event_dict(obj: dict[str, Any], event_type: str = "charge.succeeded", **extra: Any) -> dict[str, Any]:
-    return {
-        "id": "evt_1",
-        "object": "event",
-        "api_version": "2023-08-16",
-        "created": NOW - 1,
-        "data": {"object": obj},
-        "livemode": False,
-        "pending_webhooks": 1,
-        "request": {"id": "req_1", "idempotency_key": None},
-        "type": event_type,
-        **extra,
-    }
+    return stripe_event(obj, event_type, created=NOW - 1, request={"id": "req_1", "idempotency_key": None}, **extra)
 
 
 def payload_of(obj: dict[str, Any] = CHARGE, event_type: str = "charge.succeeded", **extra: Any) -> bytes:
