@@ -90,6 +90,15 @@ MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field
 }
 
 
+# A "kinds" object: at least this many optional, non-nullable fields that each hold one model. Stripe fills
+# one or a few of them per object, the one its `type` names (40 kinds of payment method details, of which a
+# charge holds `card`; next actions, wallets, flows, sources), and leaves the others out. Such fields are
+# deferred: their model is imported and its validator built when a value first arrives, so the first parse
+# builds the kinds a payload holds. The price is a call into Python per value present (~0.3 µs), paid by the
+# few present; every other nested model stays inline in its parent's validator (bench/README.md).
+KINDS_MIN = 5
+
+
 class ModelBuilder:
     def __init__(self, schemas: Mapping[str, Schema]) -> None:
         self.schemas = schemas
@@ -156,11 +165,32 @@ class ModelBuilder:
         # A field named like a name its class's annotations use would hide it when pydantic evaluates them.
         used = set(_NAME.findall(_STRING.sub("", " ".join(annotations.values()))))
         names = unique_names(props, reserved=INHERITED | used)
+        kinds = self._kinds(props, required)
         fields = [
-            ModelField(names[prop], annotations[prop], prop in required, docstring(sub.get("description")), prop)
+            ModelField(
+                names[prop],
+                annotations[prop],
+                prop in required,
+                docstring(sub.get("description")),
+                prop,
+                deferred=prop in kinds,
+            )
             for prop, sub in props.items()
         ]
         return ModelClass(name, docstring(schema.get("description")), fields)
+
+    def _kinds(self, props: Mapping[str, Schema], required: set[str]) -> set[str]:
+        """The fields of a "kinds" object (see KINDS_MIN), which are deferred; none for any other object."""
+        kinds = {
+            prop
+            for prop, sub in props.items()
+            if prop not in required
+            and not sub.get("nullable")
+            and "$ref" in sub
+            and ref_name(sub["$ref"]) in self.schemas
+            and not self.is_polymorphic(ref_name(sub["$ref"]))
+        }
+        return kinds if len(kinds) >= KINDS_MIN else set()
 
     def _inline_name(self, hint: str, module: ModelModule) -> str:
         """The class name of an inline object: its hint unless a model or another inline class has it."""

@@ -22,6 +22,27 @@ CHARGE: dict[str, Any] = {
     "status": "succeeded",
 }
 
+# Payment method details of a card payment: the one kind of ~40 that a card charge holds (a deferred field).
+CARD_DETAILS: dict[str, Any] = {
+    "type": "card",
+    "card": {
+        "brand": "visa",
+        "checks": {"address_line1_check": None, "address_postal_code_check": None, "cvc_check": "pass"},
+        "country": "US",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "fingerprint": "fp",
+        "funding": "credit",
+        "installments": None,
+        "last4": "4242",
+        "mandate": None,
+        "network": "visa",
+        "network_token": None,
+        "three_d_secure": None,
+        "wallet": None,
+    },
+}
+
 
 def charge(**fields: Any) -> dict[str, Any]:
     """A charge, with `fields` replacing or adding to the minimal one."""
