@@ -192,7 +192,8 @@ def lazy_deps(types: list[str], deferred: list[str], deps: set[str]) -> set[str]
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
     fields = [f for c in model.classes for f in c.fields]
     alias = [model.alias] if model.alias else []
-    lazy = lazy_deps([f.type for f in fields if not f.deferred] + alias, [f.type for f in fields if f.deferred], model.deps)
+    inline, deferred = [f.type for f in fields if not f.deferred], [f.type for f in fields if f.deferred]
+    lazy = lazy_deps(inline + alias, deferred, model.deps)
     deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
     refs = sorted((models_by_name[d].module, d) for d in lazy)
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
