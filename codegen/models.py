@@ -92,11 +92,16 @@ MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field
 
 # A "kinds" object: at least this many optional, non-nullable fields that each hold one model. Stripe fills
 # one or a few of them per object, the one its `type` names (40 kinds of payment method details, of which a
-# charge holds `card`; next actions, wallets, flows, sources), and leaves the others out. Such fields are
-# deferred: their model is imported and its validator built when a value first arrives, so the first parse
-# builds the kinds a payload holds. The price is a call into Python per value present (~0.3 µs), paid by the
-# few present; every other nested model stays inline in its parent's validator (bench/README.md).
+# charge holds one; payment methods, next actions, card wallets, sources), and leaves the others out. Such
+# fields are deferred: their model is imported and its validator built when a value first arrives, so the
+# first parse builds the kinds a payload holds. Every other nested model stays inline in its parent's
+# validator. A deferred value costs each parse a call into Python and a copy of its JSON into Python objects
+# before its own validator reads it: ~0.3 µs for an empty wallet kind, ~5 µs for a card's details.
 KINDS_MIN = 5
+# The kinds most payloads hold stay inline: nearly every charge, payment method or setup attempt of a card
+# payment holds `card`, which a process builds on its first card payment anyway, and which deferred would
+# cost every parse of it its copy (~10% of a charge's parse; bench/README.md).
+INLINE_KINDS = frozenset({"card"})
 
 
 class ModelBuilder:
@@ -180,7 +185,7 @@ class ModelBuilder:
         return ModelClass(name, docstring(schema.get("description")), fields)
 
     def _kinds(self, props: Mapping[str, Schema], required: set[str]) -> set[str]:
-        """The fields of a "kinds" object (see KINDS_MIN), which are deferred; none for any other object."""
+        """The fields of a "kinds" object (see KINDS_MIN) to defer, all but INLINE_KINDS; none for other objects."""
         kinds = {
             prop
             for prop, sub in props.items()
@@ -190,7 +195,7 @@ class ModelBuilder:
             and ref_name(sub["$ref"]) in self.schemas
             and not self.is_polymorphic(ref_name(sub["$ref"]))
         }
-        return kinds if len(kinds) >= KINDS_MIN else set()
+        return kinds - INLINE_KINDS if len(kinds) >= KINDS_MIN else set()
 
     def _inline_name(self, hint: str, module: ModelModule) -> str:
         """The class name of an inline object: its hint unless a model or another inline class has it."""

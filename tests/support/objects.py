@@ -22,7 +22,7 @@ CHARGE: dict[str, Any] = {
     "status": "succeeded",
 }
 
-# Payment method details of a card payment: the one kind of ~40 that a card charge holds (a deferred field).
+# Payment method details of a card payment: the one kind of ~40 that a card charge holds (inline: the commonest).
 CARD_DETAILS: dict[str, Any] = {
     "type": "card",
     "card": {
@@ -40,6 +40,21 @@ CARD_DETAILS: dict[str, Any] = {
         "network_token": None,
         "three_d_secure": None,
         "wallet": None,
+    },
+}
+
+# Payment method details of a payment at a terminal: a kind whose field is deferred (built when first held).
+CARD_PRESENT_DETAILS: dict[str, Any] = {
+    "type": "card_present",
+    "card_present": {
+        "brand": "visa",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "incremental_authorization_supported": False,
+        "overcapture_supported": False,
+        "last4": "4242",
+        "read_method": "contactless_emv",
+        "receipt": {"account_type": "credit", "application_cryptogram": "A1B2", "authorization_code": "123456"},
     },
 }
 
