@@ -111,4 +111,5 @@ def test_a_model_instance_is_accepted_in_a_deferred_field() -> None:
     present = PaymentMethodDetailsCardPresent.model_validate(CARD_PRESENT_DETAILS["card_present"])
     details = PaymentMethodDetails(type="card_present", card_present=present)
     assert details.card_present is present
-    assert PaymentMethodDetails.model_validate({"type": "card_present", "card_present": present}).card_present is present
+    validated = PaymentMethodDetails.model_validate({"type": "card_present", "card_present": present})
+    assert validated.card_present is present
