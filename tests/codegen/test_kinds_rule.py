@@ -1,6 +1,6 @@
 """The generator defers the fields of "kinds" objects (codegen/models.py, KINDS_MIN) and no other: at least
-KINDS_MIN optional, non-nullable fields that each hold one model, of which Stripe fills the one its `type` names;
-the kinds most payloads hold (INLINE_KINDS: `card`) stay inline."""
+KINDS_MIN optional, non-nullable fields that each hold one model, half of the object's fields or more, of which
+Stripe fills the one its `type` names; the kinds most payloads hold (INLINE_KINDS: `card`) stay inline."""
 
 from __future__ import annotations
 
@@ -32,6 +32,15 @@ LEAVES = {k: {"type": "object", "properties": {"x": {"type": "string"}}} for k i
 def test_the_kinds_of_a_kinds_object_are_deferred() -> None:
     schemas = {**LEAVES, "details": kinds_object(KINDS, note={"type": "string"})}
     assert deferred_fields(schemas, "details") == set(KINDS)
+
+
+def test_a_resource_with_a_few_optional_parts_among_many_fields_is_no_kinds_object() -> None:
+    scalars = {f"field_{i}": {"type": "string"} for i in range(KINDS_MIN)}
+    schemas = {**LEAVES, "details": kinds_object(KINDS, **scalars)}
+    assert deferred_fields(schemas, "details") == set()  # 5 models among 11 fields: an account's parts
+    del scalars["field_0"]
+    schemas = {**LEAVES, "details": kinds_object(KINDS, **scalars)}
+    assert deferred_fields(schemas, "details") == set(KINDS)  # 5 among 10
 
 
 def test_the_commonest_kind_counts_but_stays_inline() -> None:
@@ -76,5 +85,6 @@ def test_in_the_pinned_document_payment_kinds_are_deferred_and_resources_are_not
     assert {"type", "card"}.isdisjoint(deferred("payment_method_details"))  # card: the commonest kind (INLINE_KINDS)
     assert {"card_present", "sepa_debit"} <= deferred("payment_method") and "card" not in deferred("payment_method")
     assert {"apple_pay", "google_pay"} <= deferred("payment_method_details_card_wallet")
-    for name in ("charge", "customer", "invoice", "payment_intent", "payment_method_details_card", "event"):
+    resources = ("charge", "customer", "invoice", "payment_intent", "account", "person", "event")
+    for name in (*resources, "payment_method_details_card"):
         assert deferred(name) == set(), name
