@@ -5,7 +5,7 @@ Models are forward compatible: unknown fields are kept, enum fields accept value
 resolves by the `object` field, falling back to `StripeObject` for types this SDK does not know.
 
 Expandable fields are lazy: Stripe sends ids unless a request expands them, and the models an expandable
-field can hold reach most of the API (a charge reaches 512 models that way, 72 without). So a model
+field can hold reach most of the API (a charge reaches 512 models that way, 68 without). So a model
 module refers to the models of its expandable fields by `ModelRef` instead of importing them, and the
 validator of an expandable field's object form is built the first time an expanded object arrives. The
 fields of "kinds" objects (payment method details and the like) are lazy the same way, each deferred field
