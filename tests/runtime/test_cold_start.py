@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from bench.bodies import BodyBuilder
 from stripe_connect.models import Charge, PaymentMethodDetailsCard
 from stripe_connect.testing import generate_test_header
-from tests.support.objects import CARD_DETAILS, CHARGE, stripe_event
+from tests.support.objects import CARD_DETAILS, CARD_PRESENT_DETAILS, CHARGE, stripe_event
 
 SECRET = "whsec_test_cold"
 
@@ -86,7 +86,12 @@ def test_errors_in_nested_models_name_their_path() -> None:
     assert error["loc"] == ("payment_method_details", "card", "exp_month")
 
 
-def test_threads_parsing_their_first_payloads_at_once_all_get_typed_results() -> None:
+@pytest.mark.parametrize(
+    ("details", "kind"),
+    [(CARD_DETAILS, "PaymentMethodDetailsCard"), (CARD_PRESENT_DETAILS, "PaymentMethodDetailsCardPresent")],
+    ids=["inline card", "deferred card_present"],
+)
+def test_threads_parsing_their_first_payloads_at_once_all_get_typed_results(details: dict[str, Any], kind: str) -> None:
     code = """
 import json, sys, threading
 from stripe_connect.models import Charge
@@ -94,12 +99,13 @@ body = json.loads(sys.argv[1])
 results, start = [], threading.Barrier(8)
 def parse():
     start.wait()
-    results.append(type(Charge.model_validate(body).payment_method_details.card).__name__)
+    details = Charge.model_validate(body).payment_method_details
+    results.append(type(getattr(details, details.type)).__name__)
 threads = [threading.Thread(target=parse) for _ in range(8)]
 for t in threads: t.start()
 for t in threads: t.join()
 print(json.dumps(results))
 """
-    body = json.dumps({**CHARGE, "payment_method_details": CARD_DETAILS})
+    body = json.dumps({**CHARGE, "payment_method_details": details})
     out = subprocess.run([sys.executable, "-c", code, body], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == ["PaymentMethodDetailsCard"] * 8
+    assert json.loads(out.stdout) == [kind] * 8
