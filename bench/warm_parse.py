@@ -88,7 +88,8 @@ def main() -> None:
             f"{name:<22}{best[0] * 1e6:>9.1f}µs{best[1] * 1e6:>10.1f}µs{best[0] / best[1]:>7.3f}"
             f"{median[0] * 1e6:>9.1f}µs{median[1] * 1e6:>9.1f}µs{median[0] / median[1]:>7.3f}"
         )
-    print(f"({rounds} rounds alternating, {len(ours)} samples per body and checkout; other: {other})")
+    count = len(samples["this"]["charge"])
+    print(f"({rounds} rounds alternating, {count} samples per body and checkout; other: {other})")
 
 
 if __name__ == "__main__":

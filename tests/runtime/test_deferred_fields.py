@@ -109,7 +109,7 @@ def test_an_error_inside_a_deferred_field_names_its_full_path() -> None:
 
 def test_a_model_instance_is_accepted_in_a_deferred_field() -> None:
     present = PaymentMethodDetailsCardPresent.model_validate(CARD_PRESENT_DETAILS["card_present"])
-    details = PaymentMethodDetails(type="card_present", card_present=present)
-    assert details.card_present is present
     validated = PaymentMethodDetails.model_validate({"type": "card_present", "card_present": present})
     assert validated.card_present is present
+    charge = Charge.model_validate({**CHARGE, "payment_method_details": validated})
+    assert charge.payment_method_details is validated
