@@ -181,22 +181,27 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
 _EXPANDABLE = re.compile(r"\bExpandable\[([^\[\]]*)\]")
 
 
-def lazy_deps(types: list[str], deps: set[str]) -> set[str]:
-    """The models a module names only inside `Expandable[...]`: it refers to them by `ModelRef`, and
-    importing it does not import them (see `stripe_connect._models`)."""
+def lazy_deps(types: list[str], deferred: list[str], deps: set[str]) -> set[str]:
+    """The models a module refers to by `ModelRef` instead of importing them: those it names only inside
+    `Expandable[...]` or in deferred fields (`deferred`, the types of the fields `ModelField.deferred` marks).
+    Importing the module does not import them; a value of theirs builds their validator when it first arrives
+    (see `stripe_connect._models`). A model the module also uses otherwise is imported, and inline everywhere."""
     text = " ".join(types)
-    inside = set(re.findall(r"\w+", " ".join(_EXPANDABLE.findall(text))))
+    inside = set(re.findall(r"\w+", " ".join([*_EXPANDABLE.findall(text), *deferred])))
     outside = set(re.findall(r"\w+", _EXPANDABLE.sub(" ", text)))
     return {d for d in deps if d in inside and d not in outside}
 
 
-def _field_types(model: ModelModule) -> list[str]:
-    return [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
+def _lazy_models(model: ModelModule) -> set[str]:
+    fields = [f for c in model.classes for f in c.fields]
+    alias = [model.alias] if model.alias else []
+    inline, deferred = [f.type for f in fields if not f.deferred], [f.type for f in fields if f.deferred]
+    return lazy_deps(inline + alias, deferred, model.deps)
 
 
 def _imported_models(model: ModelModule) -> set[str]:
     """The models a model's module imports when it is imported (not those it refers to by `ModelRef`)."""
-    return model.deps - lazy_deps(_field_types(model), model.deps)
+    return model.deps - _lazy_models(model)
 
 
 def annotation(type_: str, unbound: set[str]) -> str:
@@ -207,8 +212,9 @@ def annotation(type_: str, unbound: set[str]) -> str:
 def _render_model(
     env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule], cycles: dict[str, int]
 ) -> str:
-    types = _field_types(model)
-    lazy = lazy_deps(types, model.deps)
+    fields = [f for c in model.classes for f in c.fields]
+    alias = [model.alias] if model.alias else []
+    lazy = _lazy_models(model)
     imported = model.deps - lazy
     # Imported last: the models that import this one in turn. The rest come first, before the classes.
     last = {d for d in imported if cycles[d] == cycles[model.name]}
@@ -219,9 +225,9 @@ def _render_model(
     classes = [c.name for c in model.classes]
     unbound = {name: last | set(classes[i:]) for i, name in enumerate(classes)}
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
-    if any(f.alias for c in model.classes for f in c.fields):
+    if any(f.alias for f in fields):
         always += ("Field",)
-    helpers = used_names(types, _MODEL_HELPERS, always=always)
+    helpers = used_names([f.type for f in fields] + alias, _MODEL_HELPERS, always=always)
     return env.get_template("model.py.j2").render(
         model=model, helpers=helpers, deps=deps, cyclic_deps=cyclic_deps, lazy_deps=refs, unbound=unbound
     )
