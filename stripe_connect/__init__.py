@@ -31,11 +31,12 @@ from stripe_connect._version import VERSION
 
 if TYPE_CHECKING:
     from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
+    from stripe_connect._async_pagination import AsyncListObject, AsyncSearchResult
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
     from stripe_connect._identity import AppInfo
     from stripe_connect._models import StripeModel, StripeObject
     from stripe_connect._options import ClientOptions, RequestOptions
-    from stripe_connect._pagination import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._response_meta import JSONObject, LastResponse
     from stripe_connect._service import AsyncStripeService, StripeService
     from stripe_connect._telemetry import Attempt, Hook
@@ -82,8 +83,8 @@ _EXPORTS = {
     "StripeObject": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
-    "AsyncListObject": "stripe_connect._pagination",
-    "AsyncSearchResult": "stripe_connect._pagination",
+    "AsyncListObject": "stripe_connect._async_pagination",
+    "AsyncSearchResult": "stripe_connect._async_pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
     "LastResponse": "stripe_connect._response_meta",
