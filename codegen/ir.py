@@ -18,6 +18,7 @@ class ModelField:
     required: bool
     doc: str
     wire: str  # the name Stripe sends; the field's alias when it differs from `name`
+    deferred: bool = False  # its model is imported and built when a value first arrives (see KINDS_MIN)
 
     @property
     def alias(self) -> str | None:

@@ -90,6 +90,22 @@ MODULE_NAMES = frozenset({"Any", "Literal", "TypeAlias", "TYPE_CHECKING", "Field
 }
 
 
+# A "kinds" object: at least KINDS_MIN optional, non-nullable fields that each hold one model, making up at
+# least half of its fields. Stripe fills one or a few of them per object, the one its `type` names (40 kinds of
+# payment method details, of which a charge holds one; payment methods, next actions, card wallets, sources),
+# and leaves the others out. Such fields are deferred: their model is imported and its validator built when a
+# value first arrives, so the first parse builds the kinds a payload holds. Every other nested model stays
+# inline in its parent's validator, as do the optional parts of a resource that mostly holds other fields (an
+# account's `company`, `settings`...: sent together). A deferred value costs each parse a call into Python and
+# a copy of its JSON into Python objects before its own validator reads it: ~0.4 µs for an empty wallet kind,
+# ~5 µs for a card's details.
+KINDS_MIN = 5
+# The kinds most payloads hold stay inline: nearly every charge, payment method or setup attempt of a card
+# payment holds `card`, which a process builds on its first card payment anyway, and which deferred would
+# cost every parse of it its copy (~10% of a charge's parse; bench/README.md).
+INLINE_KINDS = frozenset({"card"})
+
+
 class ModelBuilder:
     def __init__(self, schemas: Mapping[str, Schema]) -> None:
         self.schemas = schemas
@@ -156,11 +172,34 @@ class ModelBuilder:
         # A field named like a name its class's annotations use would hide it when pydantic evaluates them.
         used = set(_NAME.findall(_STRING.sub("", " ".join(annotations.values()))))
         names = unique_names(props, reserved=INHERITED | used)
+        kinds = self._kinds(props, required)
         fields = [
-            ModelField(names[prop], annotations[prop], prop in required, docstring(sub.get("description")), prop)
+            ModelField(
+                names[prop],
+                annotations[prop],
+                prop in required,
+                docstring(sub.get("description")),
+                prop,
+                deferred=prop in kinds,
+            )
             for prop, sub in props.items()
         ]
         return ModelClass(name, docstring(schema.get("description")), fields)
+
+    def _kinds(self, props: Mapping[str, Schema], required: set[str]) -> set[str]:
+        """The fields of a "kinds" object (see KINDS_MIN) to defer, all but INLINE_KINDS; none for other objects."""
+        kinds = {
+            prop
+            for prop, sub in props.items()
+            if prop not in required
+            and not sub.get("nullable")
+            and "$ref" in sub
+            and ref_name(sub["$ref"]) in self.schemas
+            and not self.is_polymorphic(ref_name(sub["$ref"]))
+        }
+        if len(kinds) < KINDS_MIN or 2 * len(kinds) < len(props):
+            return set()
+        return kinds - INLINE_KINDS
 
     def _inline_name(self, hint: str, module: ModelModule) -> str:
         """The class name of an inline object: its hint unless a model or another inline class has it."""

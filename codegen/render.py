@@ -178,24 +178,28 @@ def _object_types(api: Api) -> list[tuple[str, str]]:
 _EXPANDABLE = re.compile(r"\bExpandable\[([^\[\]]*)\]")
 
 
-def lazy_deps(types: list[str], deps: set[str]) -> set[str]:
-    """The models a module names only inside `Expandable[...]`: it refers to them by `ModelRef`, and
-    importing it does not import them (see `stripe_connect._models`)."""
+def lazy_deps(types: list[str], deferred: list[str], deps: set[str]) -> set[str]:
+    """The models a module refers to by `ModelRef` instead of importing them: those it names only inside
+    `Expandable[...]` or in deferred fields (`deferred`, the types of the fields `ModelField.deferred` marks).
+    Importing the module does not import them; a value of theirs builds their validator when it first arrives
+    (see `stripe_connect._models`). A model the module also uses otherwise is imported, and inline everywhere."""
     text = " ".join(types)
-    inside = set(re.findall(r"\w+", " ".join(_EXPANDABLE.findall(text))))
+    inside = set(re.findall(r"\w+", " ".join([*_EXPANDABLE.findall(text), *deferred])))
     outside = set(re.findall(r"\w+", _EXPANDABLE.sub(" ", text)))
     return {d for d in deps if d in inside and d not in outside}
 
 
 def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
-    types = [f.type for c in model.classes for f in c.fields] + ([model.alias] if model.alias else [])
-    lazy = lazy_deps(types, model.deps)
+    fields = [f for c in model.classes for f in c.fields]
+    alias = [model.alias] if model.alias else []
+    inline, deferred = [f.type for f in fields if not f.deferred], [f.type for f in fields if f.deferred]
+    lazy = lazy_deps(inline + alias, deferred, model.deps)
     deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
     refs = sorted((models_by_name[d].module, d) for d in lazy)
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
-    if any(f.alias for c in model.classes for f in c.fields):
+    if any(f.alias for f in fields):
         always += ("Field",)
-    helpers = used_names(types, _MODEL_HELPERS, always=always)
+    helpers = used_names([f.type for f in fields] + alias, _MODEL_HELPERS, always=always)
     return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps, lazy_deps=refs)
 
 

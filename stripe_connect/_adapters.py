@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic_core import SchemaValidator
 
 _adapters: dict[Any, TypeAdapter[Any]] = {}
 # Building a validator resolves and builds every model the type reaches; doing that from two threads at
@@ -49,3 +50,15 @@ def adapter_for(tp: Any) -> TypeAdapter[Any]:
                 adapter.rebuild()  # build now, while holding the lock (a deferred model's adapter waits otherwise)
                 _adapters[tp] = adapter
     return adapter
+
+
+def model_validator(model: type[BaseModel]) -> SchemaValidator:
+    """`model`'s own validator, built now if it is not yet (models are `defer_build`), under the same lock."""
+    validator = model.__pydantic_validator__
+    if not isinstance(validator, SchemaValidator):  # a stand-in until the model is built
+        with _build_lock:
+            model.model_rebuild()
+            validator = model.__pydantic_validator__
+    if not isinstance(validator, SchemaValidator):
+        raise TypeError(f"{model.__qualname__} has no validator after being built")
+    return validator

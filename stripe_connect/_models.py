@@ -7,8 +7,10 @@ resolves by the `object` field, falling back to `StripeObject` for types this SD
 Expandable fields are lazy: Stripe sends ids unless a request expands them, and the models an expandable
 field can hold reach most of the API (a charge reaches 512 models that way, 68 without). So a model
 module refers to the models of its expandable fields by `ModelRef` instead of importing them, and the
-validator of an expandable field's object form is built the first time an expanded object arrives.
-Importing a model, building its validator and the memory both take stay proportional to what is parsed.
+validator of an expandable field's object form is built the first time an expanded object arrives. The
+fields of "kinds" objects (payment method details and the like) are lazy the same way, each deferred field
+calling its model's own validator (`stripe_connect._deferred`). Importing a model, building its validator
+and the memory both take stay proportional to what is parsed.
 """
 
 from __future__ import annotations
@@ -240,6 +242,13 @@ class ModelRef:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (ModelRef, (self.module, self.name))
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        # A deferred field holding this model (members of expandable and polymorphic unions are resolved by
+        # `_ObjectUnion` instead): the model is imported, and its validator built, when a value first arrives.
+        from stripe_connect._deferred import deferred_model_schema
+
+        return deferred_model_schema(self)
 
 
 def _resolved(member: Any) -> Any:

@@ -103,10 +103,20 @@ def test_model_ref_stands_for_its_model() -> None:
     assert set(getattr(DeletedCustomer | ref, "__args__", ())) == {ref, DeletedCustomer}
 
 
-def test_the_generator_defers_only_names_used_solely_in_expandable_fields() -> None:
+def test_the_generator_defers_only_names_used_solely_in_expandable_or_deferred_fields() -> None:
     types = ["Expandable[Customer | DeletedCustomer] | None", "Expandable[Review] | None", "list[Review]", "Shipping"]
-    deps = {"Customer", "DeletedCustomer", "Review", "Shipping"}
-    assert lazy_deps(types, deps) == {"Customer", "DeletedCustomer"}
+    deferred = ["PaymentMethodDetailsCard | None", "PaymentMethodDetailsCardPresent | None", "Shipping | None"]
+    deps = {"Customer", "DeletedCustomer", "Review", "Shipping"} | {
+        "PaymentMethodDetailsCard",
+        "PaymentMethodDetailsCardPresent",
+    }
+    # Shipping is also held inline: imported, and inline in the deferred field too.
+    assert lazy_deps(types, deferred, deps) == {
+        "Customer",
+        "DeletedCustomer",
+        "PaymentMethodDetailsCard",
+        "PaymentMethodDetailsCardPresent",
+    }
 
 
 # --- pages ------------------------------------------------------------------------------------------

@@ -27,13 +27,15 @@ from stripe_connect.models import (
     BillingDetails,
     Charge,
     OutboundPaymentsPaymentMethodDetails,
+    PaymentMethodDetailsCardPresent,
+    PaymentMethodDetailsCardPresentReceipt,
     Refund,
     TreasuryOutboundPayment,
 )
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import construct_event
 from tests.runtime.test_model_roundtrip import strategies
-from tests.support.objects import CHARGE, charge, stripe_event
+from tests.support.objects import CARD_PRESENT_DETAILS, CHARGE, charge, stripe_event
 
 Reply = Callable[[httpx.Request], httpx.Response]
 SECRET = "whsec_lenient"
@@ -248,6 +250,35 @@ def test_a_drifted_event_reaches_the_handler_typed(caplog: pytest.LogCaptureFixt
         construct_event(payload, header, SECRET, strict=True)
     with pytest.raises(ValueError, match=r"previous_attributes"):
         StripeClient("sk_test_123", strict=True).webhooks.construct_event(payload, header, SECRET)
+
+
+def test_drift_inside_a_deferred_field_is_kept_typed_and_reported(caplog: pytest.LogCaptureFixture) -> None:
+    # payment_method_details.card_present is deferred (its model built when one first arrives): drift in it is
+    # read exactly as drift in an inline field, down to its own nested models.
+    present = {**CARD_PRESENT_DETAILS["card_present"], "brand": 7, "exp_month": "August"}
+    present["receipt"] = {**present["receipt"], "account_type": ["credit"]}
+    del present["exp_year"]
+    drifted = {**CHARGE, "payment_method_details": {**CARD_PRESENT_DETAILS, "card_present": present}}
+    payload = event_payload(drifted)
+    header = generate_test_header(payload, SECRET)
+    caplog.set_level(logging.WARNING, logger="stripe_connect")
+    event = construct_event(payload, header, SECRET)
+    charge = event.data.object
+    assert type(charge) is Charge and charge.payment_method_details is not None
+    parsed = charge.payment_method_details.card_present
+    assert type(parsed) is PaymentMethodDetailsCardPresent
+    assert type(parsed.receipt) is PaymentMethodDetailsCardPresentReceipt
+    assert parsed.brand == 7 and parsed.exp_month == "August" and parsed.receipt.account_type == ["credit"]
+    assert "exp_year" not in parsed.model_fields_set
+    assert event.to_dict() == json.loads(payload)
+    for at in ("brand", "exp_month", "receipt.account_type", "exp_year"):
+        assert f"(at data.object.payment_method_details.card_present.{at})" in caplog.text
+    with pytest.raises(ValueError, match=r"data\.object\.payment_method_details\.card_present\.brand"):
+        construct_event(payload, header, SECRET, strict=True)
+    client, _ = client_answering(drifted, drifted, **{"strict": True})
+    with pytest.raises(APIError, match=r"not a valid Charge \(HTTP 200\)"):
+        client.charges.retrieve("ch_1")
+    assert client.charges.retrieve("ch_1", strict=False).to_dict() == drifted
 
 
 @settings(

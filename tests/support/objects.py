@@ -22,6 +22,42 @@ CHARGE: dict[str, Any] = {
     "status": "succeeded",
 }
 
+# Payment method details of a card payment: the one kind of ~40 that a card charge holds (inline: the commonest).
+CARD_DETAILS: dict[str, Any] = {
+    "type": "card",
+    "card": {
+        "brand": "visa",
+        "checks": {"address_line1_check": None, "address_postal_code_check": None, "cvc_check": "pass"},
+        "country": "US",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "fingerprint": "fp",
+        "funding": "credit",
+        "installments": None,
+        "last4": "4242",
+        "mandate": None,
+        "network": "visa",
+        "network_token": None,
+        "three_d_secure": None,
+        "wallet": None,
+    },
+}
+
+# Payment method details of a payment at a terminal: a kind whose field is deferred (built when first held).
+CARD_PRESENT_DETAILS: dict[str, Any] = {
+    "type": "card_present",
+    "card_present": {
+        "brand": "visa",
+        "exp_month": 8,
+        "exp_year": 2030,
+        "incremental_authorization_supported": False,
+        "overcapture_supported": False,
+        "last4": "4242",
+        "read_method": "contactless_emv",
+        "receipt": {"account_type": "credit", "application_cryptogram": "A1B2", "authorization_code": "123456"},
+    },
+}
+
 
 def charge(**fields: Any) -> dict[str, Any]:
     """A charge, with `fields` replacing or adding to the minimal one."""
