@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/cold_split.py [runs]
 
-The stages run in bench/.venv-ours (stripe-connect with its runtime dependencies only; `make bench` makes it).
+The stages run in bench/.venv-ours (stripe-connect with its runtime dependencies only; `make bench` makes it),
+with the bytecode of every module they load compiled first, as `make bench` does.
 
 Each run is a fresh interpreter that imports and calls one stage after the other, so a stage's time is
 what it adds to the ones before it. Stages: `import pydantic` (the floor's import), what the first model
@@ -55,7 +56,7 @@ NAMES = (
 
 def main() -> None:
     from common import WEBHOOK_SECRET
-    from run import Server, cold_environment, fixed_server, ours_python
+    from run import OURS, Server, cold_environment, compile_bytecode, fixed_server, ours_python
 
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
     python = str(ours_python(install=False))
@@ -63,6 +64,7 @@ def main() -> None:
     models = 0
     with tempfile.TemporaryDirectory() as tmp, fixed_server(Path(tmp)) as (server, _stats):
         assert isinstance(server, Server)
+        compile_bytecode(Path(python), OURS, server)  # as run.py does: timing imports, not compiling sources
         for _ in range(runs):
             env = cold_environment(server)
             command = [python, "-c", STAGES, str(server.event), env["BENCH_WEBHOOK_SIGNATURE"], WEBHOOK_SECRET]

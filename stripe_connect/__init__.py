@@ -5,7 +5,7 @@
     client = StripeClient("sk_test_...", stripe_account="acct_123")
     charge = client.charges.retrieve("ch_123")
 
-Clients, models and pagination types load on first use, so importing this package stays cheap.
+Clients, their options, models and pagination types load on first use, so importing this package stays cheap.
 """
 
 from __future__ import annotations
@@ -26,16 +26,17 @@ from stripe_connect._errors import (
     StripeError,
 )
 from stripe_connect._lazy import lazy_exports
-from stripe_connect._options import ClientOptions, RequestOptions
 from stripe_connect._registry import load_models_with
 from stripe_connect._version import VERSION
 
 if TYPE_CHECKING:
     from stripe_connect._async_pages import AsyncListRequest, AsyncSearchRequest
+    from stripe_connect._async_pagination import AsyncListObject, AsyncSearchResult
     from stripe_connect._client import BaseAsyncStripeClient, BaseStripeClient
     from stripe_connect._identity import AppInfo
     from stripe_connect._models import StripeModel, StripeObject
-    from stripe_connect._pagination import AsyncListObject, AsyncSearchResult, ListObject, SearchResult
+    from stripe_connect._options import ClientOptions, RequestOptions
+    from stripe_connect._pagination import ListObject, SearchResult
     from stripe_connect._response_meta import JSONObject, LastResponse
     from stripe_connect._service import AsyncStripeService, StripeService
     from stripe_connect._telemetry import Attempt, Hook
@@ -73,6 +74,8 @@ _EXPORTS = {
     "AsyncStripeClient": "stripe_connect_generated.client",
     "API_VERSION": "stripe_connect_generated",
     "BaseStripeClient": "stripe_connect._client",
+    "ClientOptions": "stripe_connect._options",
+    "RequestOptions": "stripe_connect._options",
     "BaseAsyncStripeClient": "stripe_connect._client",
     "StripeService": "stripe_connect._service",
     "AsyncStripeService": "stripe_connect._service",
@@ -80,8 +83,8 @@ _EXPORTS = {
     "StripeObject": "stripe_connect._models",
     "ListObject": "stripe_connect._pagination",
     "SearchResult": "stripe_connect._pagination",
-    "AsyncListObject": "stripe_connect._pagination",
-    "AsyncSearchResult": "stripe_connect._pagination",
+    "AsyncListObject": "stripe_connect._async_pagination",
+    "AsyncSearchResult": "stripe_connect._async_pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncSearchRequest": "stripe_connect._async_pages",
     "LastResponse": "stripe_connect._response_meta",

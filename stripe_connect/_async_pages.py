@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 if TYPE_CHECKING:  # named in quoted base classes below (importing them would load pydantic with the services)
-    from stripe_connect._pagination import (  # noqa: F401
+    from stripe_connect._async_pagination import (  # noqa: F401
         AsyncListObject,
         AsyncSearchResult,
         _AsyncPage,  # pyright: ignore[reportPrivateUsage]

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from stripe_connect._log_filter import install_log_filter
 from stripe_connect._options import CallOptions
-from stripe_connect._redact import install_log_filter
 from stripe_connect._request import Uploads, build_request, check_path, request_headers
 from stripe_connect._response import BodyReader, connection_error, parse, with_last_response
 from stripe_connect._response_meta import LastResponse

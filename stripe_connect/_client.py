@@ -218,10 +218,10 @@ class _ClientBase(Generic[H]):
         self, result: object, call: Call, params: Mapping[str, Any] | None, request_options: RequestOptions
     ) -> None:
         """Let a list or search page fetch the pages after it the way it was fetched."""
-        from stripe_connect._pagination import _Page  # pyright: ignore[reportPrivateUsage]
+        from stripe_connect._pagination import Page
 
-        if isinstance(result, _Page):
-            page = cast("_Page[Any]", result)
+        if isinstance(result, Page):
+            page = cast("Page[Any]", result)
             page._source = self._page_source(call.target, dict(params or {}), call.cast_to, request_options)  # pyright: ignore[reportPrivateUsage]
 
     def _page_source(

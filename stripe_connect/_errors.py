@@ -1,15 +1,14 @@
-"""One exception hierarchy for everything a call can raise, built from Stripe's error bodies."""
+"""One exception hierarchy for everything a call can raise (`stripe_connect._response` builds them from
+Stripe's error bodies).
+
+Nothing else is imported here: verifying a webhook raises these errors, and a fresh process's first webhook
+should pay for nothing it does not use (JSON decoding, redaction, the HTTP stack).
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, cast
-
-if TYPE_CHECKING:
-    import httpx  # only typed here: the webhook path imports these errors and no HTTP stack
-
-from stripe_connect._redact import redact as redact_text
+from typing import Any, cast
 
 
 class StripeError(Exception):
@@ -46,7 +45,7 @@ class StripeError(Exception):
     @property
     def error(self) -> Mapping[str, Any]:
         """The `error` object of the body (empty when the body had none)."""
-        return _as_dict(_as_dict(self.body).get("error"))
+        return json_object(json_object(self.body).get("error"))
 
     def __str__(self) -> str:
         parts = [self.message]
@@ -102,65 +101,6 @@ class SignatureVerificationError(StripeError):
         self.sig_header = sig_header
 
 
-def _error_class(status: int, error: Mapping[str, Any]) -> type[StripeError]:
-    """The class for an error body, as Stripe's SDKs choose it: by status, refined by `type` and `code`."""
-    error_type = error.get("type")
-    if error_type == "idempotency_error":
-        return IdempotencyError
-    if status == 429 or (status == 400 and error.get("code") == "rate_limit"):
-        return RateLimitError
-    if status in (400, 404):
-        return InvalidRequestError
-    if status == 402 or error_type == "card_error":
-        return CardError
-    return {401: AuthenticationError, 403: PermissionError}.get(status, APIError)
-
-
-def _as_dict(value: Any) -> dict[str, Any]:
+def json_object(value: Any) -> dict[str, Any]:
+    """`value` if it is a JSON object (a dict), else an empty one: error bodies are whatever a server sent."""
     return cast("dict[str, Any]", value) if isinstance(value, dict) else {}
-
-
-def parse_json_body(content: bytes | str) -> Any:
-    """The JSON value of a body, or None when it is not JSON (or nested too deeply to parse)."""
-    try:
-        return json.loads(content) if content else None
-    except (ValueError, RecursionError):
-        return None
-
-
-def error_from_response(response: httpx.Response, redact: tuple[str, ...] = ()) -> StripeError:
-    """The exception for an error response, whatever its body holds (JSON error, HTML page, nothing).
-
-    The secrets the call used, and anything shaped like a secret, are masked in the message and the
-    parsed body: a server may echo a key back ("Invalid API Key provided: sk_live_...").
-    """
-    text = redact_text(response.content.decode("utf-8", errors="replace"), redact)
-    body = parse_json_body(text)
-    error = _as_dict(_as_dict(body).get("error"))
-    request_id = response.headers.get("request-id")
-    status = response.status_code
-    if error:
-        message = str(error.get("message") or f"Stripe returned an error of type {error.get('type')!r}")
-        cls = _error_class(status, error)
-    elif body is None:
-        kind = "an empty body" if not response.content else "a body that is not JSON"
-        message = f"Stripe returned HTTP {status} with {kind}"
-        cls = APIError
-    else:
-        message = f"Stripe returned HTTP {status} without an error object"
-        cls = APIError if status >= 500 else _error_class(status, {})
-    return cls(
-        message,
-        http_status=status,
-        code=_text(error.get("code")),
-        param=_text(error.get("param")),
-        decline_code=_text(error.get("decline_code")),
-        doc_url=_text(error.get("doc_url")),
-        request_id=request_id,
-        body=body,
-        headers=dict(response.headers),
-    )
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None

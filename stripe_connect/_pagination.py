@@ -3,7 +3,8 @@
 A sync client's pages (`ListObject`, `SearchResult`) walk with `for ... in page.auto_paging_iter()`, an
 async client's (`AsyncListObject`, `AsyncSearchResult`) with `async for ... in page.auto_paging_iter_async()`:
 each type has only the walk its client can serve, so the type checker rejects the other. What a page is
-(its fields, its cursor) and how it walks are separate bases that the four classes combine.
+(its fields, its cursor) and how it walks are separate bases that the four classes combine. The async pages
+live in `stripe_connect._async_pagination`.
 
 Every page request repeats the first request's params (filters, `limit`, `expand`) and request options
 (the connected account above all), changing only the cursor. Errors propagate from any page.
@@ -11,7 +12,7 @@ Every page request repeats the first request's params (filters, `limit`, `expand
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -51,7 +52,7 @@ class PageSource:
         return self.fetch_async
 
 
-class _Page(StripeModel, Generic[T]):
+class Page(StripeModel, Generic[T]):
     # How the page was fetched, set by the client that fetched it. A slot, not a pydantic private
     # attribute: those cost a call back into Python for every page parsed, and lists nest in objects
     # (every charge carries its `refunds`), so a page of 100 charges would pay it 101 times.
@@ -101,7 +102,7 @@ class _Page(StripeModel, Generic[T]):
         return self.data
 
 
-class _SyncPage(_Page[T]):
+class _SyncPage(Page[T]):
     """A page from a `StripeClient`: `for` walks it."""
 
     def auto_paging_iter(self) -> Iterator[T]:
@@ -111,22 +112,12 @@ class _SyncPage(_Page[T]):
         return _walk(source, fetch, self)
 
 
-class _AsyncPage(_Page[T]):
-    """A page from an `AsyncStripeClient`: `async for` walks it."""
-
-    def auto_paging_iter_async(self) -> AsyncIterator[T]:
-        """Every item of this page and the pages after it, fetching them as needed."""
-        source = self._attached_source()
-        fetch = source.async_fetch()  # fails before the first item, not after a page
-        return _walk_async(source, fetch, self)
-
-
 # The walks hold one page at a time, the first one included: a walked page goes before the next one
 # arrives (unless the caller keeps it), so memory stays at one page however many there are.
 
 
-def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _Page[T]) -> Iterator[T]:
-    seen = _Cursors(source)
+def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: Page[T]) -> Iterator[T]:
+    seen = Cursors(source)
     while True:
         yield from page._items()  # pyright: ignore[reportPrivateUsage]
         cursor = seen.next_of(page)
@@ -136,21 +127,7 @@ def _walk(source: PageSource, fetch: Callable[[Mapping[str, Any]], Any], page: _
         page = fetch(cursor)
 
 
-async def _walk_async(
-    source: PageSource, fetch: Callable[[Mapping[str, Any]], Awaitable[Any]], page: _Page[T]
-) -> AsyncIterator[T]:
-    seen = _Cursors(source)
-    while True:
-        for item in page._items():  # pyright: ignore[reportPrivateUsage]
-            yield item
-        cursor = seen.next_of(page)
-        if cursor is None:
-            return
-        del page
-        page = await fetch(cursor)
-
-
-class _Cursors:
+class Cursors:
     """The cursors a walk has followed: a page pointing back to one of them would loop forever."""
 
     __slots__ = ("_seen", "_source")
@@ -159,7 +136,7 @@ class _Cursors:
         self._source = source
         self._seen: set[tuple[tuple[str, Any], ...]] = set()
 
-    def next_of(self, page: _Page[Any]) -> dict[str, Any] | None:
+    def next_of(self, page: Page[Any]) -> dict[str, Any] | None:
         cursor = page._next_cursor()  # pyright: ignore[reportPrivateUsage]
         if cursor is None:
             return None
@@ -191,7 +168,7 @@ def _item_id(item: Any) -> str:
     return item_id
 
 
-class _ListPage(_Page[T]):
+class ListPage(Page[T]):
     """A page of a list (`object: "list"`). Walking backwards applies when the first call used `ending_before`."""
 
     object: str = "list"
@@ -214,7 +191,7 @@ class _ListPage(_Page[T]):
         return {"starting_after": _item_id(self.data[-1])}
 
 
-class _SearchPage(_Page[T]):
+class SearchPage(Page[T]):
     """A page of search results (`object: "search_result"`), followed through `next_page`."""
 
     object: str = "search_result"
@@ -228,17 +205,9 @@ class _SearchPage(_Page[T]):
         return {"page": self.next_page}
 
 
-class ListObject(_ListPage[T], _SyncPage[T]):
+class ListObject(ListPage[T], _SyncPage[T]):
     """A page of a list from a `StripeClient`: `for item in page.auto_paging_iter()` walks every item."""
 
 
-class SearchResult(_SearchPage[T], _SyncPage[T]):
+class SearchResult(SearchPage[T], _SyncPage[T]):
     """A page of search results from a `StripeClient`: `for item in page.auto_paging_iter()` walks every item."""
-
-
-class AsyncListObject(_ListPage[T], _AsyncPage[T]):
-    """A page of a list from an `AsyncStripeClient`: `async for item in page.auto_paging_iter_async()`."""
-
-
-class AsyncSearchResult(_SearchPage[T], _AsyncPage[T]):
-    """A page of search results from an `AsyncStripeClient`: `async for item in page.auto_paging_iter_async()`."""

@@ -4,15 +4,13 @@ Two nets: the exact secrets a call used (its API key or OAuth token) are replace
 and anything shaped like a secret (secret and restricted keys, webhook secrets, OAuth refresh tokens and
 codes, card numbers) is masked too, since a server can echo back a key this call did not send. Form
 fields that carry secrets by name (card `number`, `cvc`, bank `account_number`, tokens...) are masked
-whole in debug logs.
+whole in debug logs. (`stripe_connect._log_filter` applies this to the HTTP stack's log records.)
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Iterable
-from urllib.parse import unquote_plus
 
 MASK = "[REDACTED]"
 
@@ -67,47 +65,3 @@ def redact_pairs(pairs: Iterable[tuple[str, str]], secrets: Iterable[str] = ()) 
     """Form pairs as `key=value&...` for a log line, secret fields masked and every value redacted."""
     secrets = tuple(secrets)
     return "&".join(f"{key}={MASK if is_secret_field(key) else redact(value, secrets)}" for key, value in pairs)
-
-
-# A query field of a logged URL: `client_secret=...`, `card[number]=...` (brackets maybe percent-encoded).
-_QUERY_FIELD = re.compile(r"(?<=[?&])([^=&#\s\"']+)=([^&#\s\"']*)")
-
-
-def _mask_query_field(match: re.Match[str]) -> str:
-    key = match.group(1)
-    return f"{key}={MASK}" if is_secret_field(unquote_plus(key)) else match.group(0)
-
-
-class _SecretsFilter(logging.Filter):
-    """Masks secrets in the records of httpx and httpcore, which log what an SDK request sends and receives.
-
-    httpx formats the URL (query included) into its "HTTP Request:" line itself, so masking happens on the
-    record: secret-named query fields and secret-shaped text. It keeps no state, so it also masks the
-    secrets of other code's httpx requests, which can only help.
-    """
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = redact(_QUERY_FIELD.sub(_mask_query_field, message))
-        if masked != message:
-            record.msg, record.args = masked, ()
-        return True
-
-
-_FILTERED_LOGGERS = (
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
-_FILTER = _SecretsFilter()
-
-
-def install_log_filter() -> None:
-    """Put the secrets filter on the loggers of the HTTP stack (a logger's filters see only its own records)."""
-    for name in _FILTERED_LOGGERS:
-        log = logging.getLogger(name)
-        if _FILTER not in log.filters:
-            log.addFilter(_FILTER)

@@ -3,12 +3,25 @@ result it parses into (with its `last_response`)."""
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Mapping
 from typing import Any, cast
 
 import httpx
 
-from stripe_connect._errors import APIConnectionError, APIError, error_from_response, parse_json_body
+from stripe_connect._errors import (
+    APIConnectionError,
+    APIError,
+    AuthenticationError,
+    CardError,
+    IdempotencyError,
+    InvalidRequestError,
+    PermissionError,  # noqa: A004 - Stripe's name for a 403
+    RateLimitError,
+    StripeError,
+    json_object,
+)
 from stripe_connect._redact import redact
 from stripe_connect._response_meta import JSONObject, LastResponse
 
@@ -57,18 +70,19 @@ def parse(
 ) -> Any:
     """The result a final response parses into as `cast_to`, or the error (an `APIError`) it stands for."""
     if not response.is_success:
-        raise error_from_response(response, redact=(secret,))
+        raise error_from_response(response, secrets=(secret,))
     if cast_to is bytes:
         return response.content
     # Imported here: parsing needs pydantic, constructing a client and its services does not.
     from pydantic import ValidationError
 
-    from stripe_connect._lenient import type_name
     from stripe_connect._parse import parse_json
 
     try:
         return parse_json(cast_to, response.content, strict=strict, api_version=api_version)
     except ValidationError as exc:
+        from stripe_connect._lenient import type_name
+
         problem = exc.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(p) for p in problem["loc"]) or "body"
         expected = "JSON" if cast_to is Any else f"a valid {type_name(cast_to)}"
@@ -115,3 +129,63 @@ def _sanitized(error: httpx.RequestError, detail: str) -> httpx.RequestError:
     except TypeError:  # a transport's own error type with another signature
         clean = httpx.TransportError(detail)
     return clean.with_traceback(error.__traceback__)
+
+
+def _error_class(status: int, error: Mapping[str, Any]) -> type[StripeError]:
+    """The class for an error body, as Stripe's SDKs choose it: by status, refined by `type` and `code`."""
+    error_type = error.get("type")
+    if error_type == "idempotency_error":
+        return IdempotencyError
+    if status == 429 or (status == 400 and error.get("code") == "rate_limit"):
+        return RateLimitError
+    if status in (400, 404):
+        return InvalidRequestError
+    if status == 402 or error_type == "card_error":
+        return CardError
+    return {401: AuthenticationError, 403: PermissionError}.get(status, APIError)
+
+
+def parse_json_body(content: bytes | str) -> Any:
+    """The JSON value of a body, or None when it is not JSON (or nested too deeply to parse)."""
+    try:
+        return json.loads(content) if content else None
+    except (ValueError, RecursionError):
+        return None
+
+
+def error_from_response(response: httpx.Response, secrets: tuple[str, ...] = ()) -> StripeError:
+    """The exception for an error response, whatever its body holds (JSON error, HTML page, nothing).
+
+    The secrets the call used, and anything shaped like a secret, are masked in the message and the
+    parsed body: a server may echo a key back ("Invalid API Key provided: sk_live_...").
+    """
+    text = redact(response.content.decode("utf-8", errors="replace"), secrets)
+    body = parse_json_body(text)
+    error = json_object(json_object(body).get("error"))
+    request_id = response.headers.get("request-id")
+    status = response.status_code
+    if error:
+        message = str(error.get("message") or f"Stripe returned an error of type {error.get('type')!r}")
+        cls = _error_class(status, error)
+    elif body is None:
+        kind = "an empty body" if not response.content else "a body that is not JSON"
+        message = f"Stripe returned HTTP {status} with {kind}"
+        cls = APIError
+    else:
+        message = f"Stripe returned HTTP {status} without an error object"
+        cls = APIError if status >= 500 else _error_class(status, {})
+    return cls(
+        message,
+        http_status=status,
+        code=_text(error.get("code")),
+        param=_text(error.get("param")),
+        decline_code=_text(error.get("decline_code")),
+        doc_url=_text(error.get("doc_url")),
+        request_id=request_id,
+        body=body,
+        headers=dict(response.headers),
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

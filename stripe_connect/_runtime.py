@@ -14,6 +14,8 @@ from stripe_connect._lazy import lazy_exports
 if TYPE_CHECKING:
     from stripe_connect._async_pages import AsyncListRequest as AsyncListRequest
     from stripe_connect._async_pages import AsyncSearchRequest as AsyncSearchRequest
+    from stripe_connect._async_pagination import AsyncListObject as AsyncListObject
+    from stripe_connect._async_pagination import AsyncSearchResult as AsyncSearchResult
     from stripe_connect._client import BaseAsyncStripeClient as BaseAsyncStripeClient
     from stripe_connect._client import BaseStripeClient as BaseStripeClient
     from stripe_connect._models import AnyObject as AnyObject
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
     from stripe_connect._models import StripeModel as StripeModel
     from stripe_connect._models import StripeObject as StripeObject
     from stripe_connect._options import RequestOptions as RequestOptions
-    from stripe_connect._pagination import AsyncListObject as AsyncListObject
-    from stripe_connect._pagination import AsyncSearchResult as AsyncSearchResult
     from stripe_connect._pagination import ListObject as ListObject
     from stripe_connect._pagination import SearchResult as SearchResult
     from stripe_connect._registry import register_models as register_models
@@ -39,11 +39,11 @@ if TYPE_CHECKING:
 
 _EXPORTS = {
     "AnyObject": "stripe_connect._models",
-    "AsyncListObject": "stripe_connect._pagination",
+    "AsyncListObject": "stripe_connect._async_pagination",
     "AsyncListRequest": "stripe_connect._async_pages",
     "AsyncOAuthService": "stripe_connect.oauth",
     "AsyncSearchRequest": "stripe_connect._async_pages",
-    "AsyncSearchResult": "stripe_connect._pagination",
+    "AsyncSearchResult": "stripe_connect._async_pagination",
     "AsyncStripeService": "stripe_connect._service",
     "BaseAsyncStripeClient": "stripe_connect._client",
     "BaseStripeClient": "stripe_connect._client",

@@ -1,5 +1,6 @@
-"""A fresh process pays for what it uses: verifying and parsing a webhook imports no HTTP stack, and loads the
-models the payload holds rather than every kind its type could hold; nested models parse into their classes,
+"""A fresh process pays for what it uses: verifying and parsing a webhook imports no HTTP stack nor what only
+clients use, and loads the models the payload holds rather than every kind its type could hold; a sync client's
+first calls import neither lenient rebuilding nor the async pages; nested models parse into their classes,
 name the path of an error, and parse alike from threads in a fresh process."""
 
 from __future__ import annotations
@@ -20,23 +21,42 @@ from tests.support.objects import CARD_DETAILS, CARD_PRESENT_DETAILS, CHARGE, st
 SECRET = "whsec_test_cold"
 
 # A fresh interpreter verifies and parses an event (argv: payload, signature, secret), then prints what it
-# loaded.
+# loaded (before importing `json` to print it).
 PROBE = """
-import json, sys
+import sys
 from stripe_connect.webhooks import construct_event
 
 event = construct_event(sys.argv[1].encode(), sys.argv[2], sys.argv[3])
 charge = event.data.object
 details = charge.payment_method_details
+kind = details and type(getattr(details, details.type, None)).__name__
+modules = sorted(sys.modules)
+
+import json
 prefix = "stripe_connect_generated.models."
 print(json.dumps({
     "amount": charge.amount,
     "type": type(charge).__name__,
-    "kind": details and type(getattr(details, details.type, None)).__name__,
-    "http": sorted(m for m in ("httpx", "httpcore", "anyio", "ssl", "h11", "sniffio") if m in sys.modules),
-    "models": sorted(m.removeprefix(prefix) for m in sys.modules if m.startswith(prefix)),
+    "kind": kind,
+    "http": [m for m in ("httpx", "httpcore", "anyio", "ssl", "h11", "sniffio") if m in modules],
+    "models": [m.removeprefix(prefix) for m in modules if m.startswith(prefix)],
+    "modules": modules,
 }))
 """
+
+# What a fresh process's first webhook does not use, and would pay for if a module it imports imported them:
+# the clients' options, redaction (of logs and of error bodies), rebuilding a payload the models refuse (this
+# one fits), and the standard modules only those need (`logging` and `json` cost a fresh process ~7 ms).
+UNUSED_BY_WEBHOOKS = (
+    "stripe_connect._options",
+    "stripe_connect._redact",
+    "stripe_connect._log_filter",
+    "stripe_connect._lenient",
+    "stripe_connect._client",
+    "stripe_connect._async_pagination",
+    "logging",
+    "json",
+)
 
 # Model modules a fresh process loads to parse the benchmark's `charge.succeeded` event (bench/server.py: a
 # charge with every field filled, its payment method details a card): 25 measured, where building every kind
@@ -53,10 +73,48 @@ def fresh_parse(event: dict[str, Any]) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
-def test_verifying_and_parsing_a_webhook_imports_no_http_stack() -> None:
-    parsed = fresh_parse(stripe_event(CHARGE))
-    assert parsed["amount"] == CHARGE["amount"] and parsed["type"] == "Charge"
-    assert parsed["http"] == []
+@pytest.fixture(scope="module")
+def charge_event() -> dict[str, Any]:
+    """A `charge.succeeded` event verified and parsed by a fresh interpreter."""
+    return fresh_parse(stripe_event(CHARGE))
+
+
+def test_verifying_and_parsing_a_webhook_imports_no_http_stack(charge_event: dict[str, Any]) -> None:
+    assert charge_event["amount"] == CHARGE["amount"] and charge_event["type"] == "Charge"
+    assert charge_event["http"] == []
+
+
+def test_verifying_and_parsing_a_webhook_imports_only_what_it_uses(charge_event: dict[str, Any]) -> None:
+    assert charge_event["type"] == "Charge"
+    assert [m for m in UNUSED_BY_WEBHOOKS if m in charge_event["modules"]] == []
+
+
+# A fresh interpreter's sync client retrieves a charge and lists charges (argv: the two bodies), then prints
+# what it loaded.
+CALLS = """
+import json, sys
+import httpx
+from stripe_connect import StripeClient
+
+bodies = {"/v1/charges/ch_1": sys.argv[1], "/v1/charges": sys.argv[2]}
+http = httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(200, text=bodies[request.url.path])))
+client = StripeClient("sk_test_123", http_client=http)
+charge, page = client.charges.retrieve("ch_1"), client.charges.list()
+print(json.dumps({"types": [type(charge).__name__, type(page).__name__], "modules": sorted(sys.modules)}))
+"""
+# What a sync client's calls do not use while their responses fit the models: lenient rebuilding, and the pages
+# of an async client (~2.5 ms to define).
+UNUSED_BY_SYNC_CALLS = ("stripe_connect._lenient", "stripe_connect._async_pagination")
+
+
+def test_a_sync_clients_first_calls_import_only_what_they_use() -> None:
+    page = {"object": "list", "data": [CHARGE], "has_more": False, "url": "/v1/charges"}
+    out = subprocess.run(
+        [sys.executable, "-c", CALLS, json.dumps(CHARGE), json.dumps(page)], capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(out.stdout)
+    assert loaded["types"] == ["Charge", "ListObject[Charge]"]
+    assert [m for m in UNUSED_BY_SYNC_CALLS if m in loaded["modules"]] == []
 
 
 def test_the_first_parse_loads_the_models_the_payload_holds_not_every_kind(spec: dict[str, Any]) -> None:
