@@ -9,6 +9,7 @@ from pathlib import Path
 import jinja2
 
 from codegen.events import constants
+from codegen.import_cycles import import_cycles
 from codegen.ir import Api, ModelModule, Operation, Service
 from codegen.models import GenerationError
 from codegen.reference import REFERENCE, render_reference
@@ -129,6 +130,7 @@ def environment() -> jinja2.Environment:
     env.filters["py"] = repr  # a string as a Python literal: wire names, routes and keys may hold any character
     env.filters["method_doc"] = method_doc
     env.filters["summary"] = summary
+    env.filters["annotation"] = annotation
     env.globals["PACKAGE"] = PACKAGE
     return env
 
@@ -145,8 +147,9 @@ def render(api: Api) -> dict[str, str]:
     files[str(root / "events.py")] = env.get_template("events.py.j2").render(
         api=api, event_constants=constants(api.event_types)
     )
+    cycles = import_cycles({m.name: _imported_models(m) for m in api.models})
     for model in api.models:
-        files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name)
+        files[str(root / "models" / f"{model.module}.py")] = _render_model(env, model, models_by_name, cycles)
     files[str(root / "models" / "__init__.py")] = env.get_template("models_init.py.j2").render(
         api=api, object_types=_object_types(api)
     )
@@ -189,18 +192,45 @@ def lazy_deps(types: list[str], deferred: list[str], deps: set[str]) -> set[str]
     return {d for d in deps if d in inside and d not in outside}
 
 
-def _render_model(env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule]) -> str:
+def _lazy_models(model: ModelModule) -> set[str]:
     fields = [f for c in model.classes for f in c.fields]
     alias = [model.alias] if model.alias else []
     inline, deferred = [f.type for f in fields if not f.deferred], [f.type for f in fields if f.deferred]
-    lazy = lazy_deps(inline + alias, deferred, model.deps)
-    deps = sorted((models_by_name[d].module, d) for d in model.deps - lazy)
+    return lazy_deps(inline + alias, deferred, model.deps)
+
+
+def _imported_models(model: ModelModule) -> set[str]:
+    """The models a model's module imports when it is imported (not those it refers to by `ModelRef`)."""
+    return model.deps - _lazy_models(model)
+
+
+def annotation(type_: str, unbound: set[str]) -> str:
+    """A field's annotation: its type, as a string if it names a model not bound yet when its class is made."""
+    return repr(type_) if unbound & set(re.findall(r"\w+", type_)) else type_
+
+
+def _render_model(
+    env: jinja2.Environment, model: ModelModule, models_by_name: dict[str, ModelModule], cycles: dict[str, int]
+) -> str:
+    fields = [f for c in model.classes for f in c.fields]
+    alias = [model.alias] if model.alias else []
+    lazy = _lazy_models(model)
+    imported = model.deps - lazy
+    # Imported last: the models that import this one in turn. The rest come first, before the classes.
+    last = {d for d in imported if cycles[d] == cycles[model.name]}
+    deps = sorted((models_by_name[d].module, d) for d in imported - last)
+    cyclic_deps = sorted((models_by_name[d].module, d) for d in last)
     refs = sorted((models_by_name[d].module, d) for d in lazy)
+    # What a class's annotations may not name unquoted: the models imported last, this class and those after it.
+    classes = [c.name for c in model.classes]
+    unbound = {name: last | set(classes[i:]) for i, name in enumerate(classes)}
     always = (() if model.alias else ("StripeModel",)) + (("ModelRef", "TYPE_CHECKING") if lazy else ())
     if any(f.alias for f in fields):
         always += ("Field",)
     helpers = used_names([f.type for f in fields] + alias, _MODEL_HELPERS, always=always)
-    return env.get_template("model.py.j2").render(model=model, helpers=helpers, deps=deps, lazy_deps=refs)
+    return env.get_template("model.py.j2").render(
+        model=model, helpers=helpers, deps=deps, cyclic_deps=cyclic_deps, lazy_deps=refs, unbound=unbound
+    )
 
 
 def _render_service(template: jinja2.Template, service: Service) -> str:
