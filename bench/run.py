@@ -555,14 +555,17 @@ def compile_bytecode(python: Path, library: str, server: Server) -> None:
 
 
 def extract_runtime(revision: str, into: Path) -> bool:
-    """The `stripe_connect` package of a git revision, into a directory (False, and said, if git cannot)."""
-    archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, "stripe_connect"], cwd=ROOT, capture_output=True, check=False
-    )
+    """A git revision's `stripe_connect` and the package its generator makes from the pinned spec, into a
+    directory (False, and said, if git cannot): the runtime and the generated code agree on the template
+    contract of their own revision, which moves."""
+    archive = subprocess.run(["git", "archive", "--format=tar", revision], cwd=ROOT, capture_output=True, check=False)
     if archive.returncode != 0:
         log(f"case (j) not run: `git archive {revision}` failed: {archive.stderr.decode().strip()}")
         return False
     subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    spec = ROOT / "build" / "spec3.yaml"
+    command = [sys.executable, "-m", "codegen", "generate", "--spec", str(spec), "--out", str(into / "generated")]
+    subprocess.run(command, cwd=into, check=True, capture_output=True)
     return True
 
 
