@@ -57,6 +57,7 @@ class Call:
         self.method = method.upper()
         if self.method not in ("GET", "POST", "DELETE"):
             raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
+        self.description = f"{self.method} {self.path}"
         self.target = path
         self.cast_to = cast_to
         self.options = options
@@ -82,10 +83,6 @@ class Call:
         except BaseException:
             self.close()  # a bad param after a file param: nothing is sent, nothing stays open
             raise
-
-    @property
-    def description(self) -> str:
-        return f"{self.method} {self.path}"
 
     def __enter__(self) -> Self:
         return self
@@ -236,6 +233,8 @@ class Call:
             span.end(status=status, request_id=request_id, retries=self.retries, error=error)
 
     def _log(self, response: httpx.Response) -> None:
+        if not logger.isEnabledFor(logging.INFO):  # its arguments cost more than the check (one per response)
+            return
         logger.info(
             "%s -> %d (request %s, attempt %d, %.0f ms)",
             self.description,
