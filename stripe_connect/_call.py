@@ -62,9 +62,6 @@ class Call:
         self.cast_to = cast_to
         self.options = options
         self.retries = 0
-        self._limits = httpx.Timeout(options.timeout).as_dict()
-        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
-        self._attempt_seconds = max(limit for limit in self._limits.values() if limit is not None)
         self.attempt_end = 0.0  # the time.monotonic() the attempt in flight must end by
         self._uploads = Uploads()
         self._started = self._attempt_started = time.monotonic()
@@ -102,11 +99,12 @@ class Call:
         between chunks), and the SDK's own pools bound every network operation by it (`_attempt`).
         """
         self._attempt_started = now = time.monotonic()
-        left = self._attempt_seconds
+        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
+        left = self.options.attempt_seconds
         if self._deadline_at is not None:  # retries wait only when they can end before it: `left` stays > 0
             left = max(min(left, self._deadline_at - now), 0.001)
         self.request.extensions["timeout"] = {
-            phase: left if limit is None else min(limit, left) for phase, limit in self._limits.items()
+            phase: left if limit is None else min(limit, left) for phase, limit in self.options.phase_limits.items()
         }
         self.attempt_end = now + left
         self._pending = True
