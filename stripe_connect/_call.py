@@ -57,13 +57,11 @@ class Call:
         self.method = method.upper()
         if self.method not in ("GET", "POST", "DELETE"):
             raise ValueError(f"method must be 'get', 'post' or 'delete', got {method!r}")
+        self.description = f"{self.method} {self.path}"
         self.target = path
         self.cast_to = cast_to
         self.options = options
         self.retries = 0
-        self._limits = httpx.Timeout(options.timeout).as_dict()
-        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
-        self._attempt_seconds = max(limit for limit in self._limits.values() if limit is not None)
         self.attempt_end = 0.0  # the time.monotonic() the attempt in flight must end by
         self._uploads = Uploads()
         self._started = self._attempt_started = time.monotonic()
@@ -83,10 +81,6 @@ class Call:
             self.close()  # a bad param after a file param: nothing is sent, nothing stays open
             raise
 
-    @property
-    def description(self) -> str:
-        return f"{self.method} {self.path}"
-
     def __enter__(self) -> Self:
         return self
 
@@ -105,11 +99,12 @@ class Call:
         between chunks), and the SDK's own pools bound every network operation by it (`_attempt`).
         """
         self._attempt_started = now = time.monotonic()
-        left = self._attempt_seconds
+        # A number bounds the attempt; an httpx.Timeout keeps its per-phase limits and bounds it by the largest.
+        left = self.options.attempt_seconds
         if self._deadline_at is not None:  # retries wait only when they can end before it: `left` stays > 0
             left = max(min(left, self._deadline_at - now), 0.001)
         self.request.extensions["timeout"] = {
-            phase: left if limit is None else min(limit, left) for phase, limit in self._limits.items()
+            phase: left if limit is None else min(limit, left) for phase, limit in self.options.phase_limits.items()
         }
         self.attempt_end = now + left
         self._pending = True
@@ -236,6 +231,8 @@ class Call:
             span.end(status=status, request_id=request_id, retries=self.retries, error=error)
 
     def _log(self, response: httpx.Response) -> None:
+        if not logger.isEnabledFor(logging.INFO):  # its arguments cost more than the check (one per response)
+            return
         logger.info(
             "%s -> %d (request %s, attempt %d, %.0f ms)",
             self.description,

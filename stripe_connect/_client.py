@@ -142,6 +142,7 @@ class _ClientBase(Generic[H]):
             hooks=tuple(hooks),
             tracer_provider=tracer_provider,
         )
+        self._defaults: dict[Base, CallOptions] = {}  # the options of a call without request options, per base
         self._pool = _Pool(self._new_http_client, http_client)
         # Only the client constructed closes the pool: a tenant client leaving `with` must not cut off the rest.
         self._owns_pool = True
@@ -165,6 +166,7 @@ class _ClientBase(Generic[H]):
         clone = object.__new__(type(self))
         clone.__dict__.update(self._shared_state())
         clone._options = dataclasses.replace(self._options, **changes)
+        clone._defaults = {}
         clone._owns_pool = False
         return clone
 
@@ -211,7 +213,11 @@ class _ClientBase(Generic[H]):
         base: Base,
         multipart: bool,
     ) -> Call:
-        options = CallOptions.merge(self._options, request_options, base)
+        options = self._defaults.get(base) if not request_options else None
+        if options is None:  # with request options; or the first call to `base` without (most calls have none)
+            options = CallOptions.merge(self._options, request_options, base)
+            if not request_options:
+                self._defaults[base] = options
         return Call(method, path, params, cast_to, options, multipart=multipart)
 
     def _attach(

@@ -88,4 +88,5 @@ def identity_headers(app: App | None) -> dict[str, str]:
     if app is not None:
         client["application"] = app.as_json()
         user_agent += " " + app.user_agent()
-    return {"User-Agent": user_agent, "X-Stripe-Client-User-Agent": json.dumps(client)}
+    # Compact: every request carries it, and h11 validates a header value space by space.
+    return {"User-Agent": user_agent, "X-Stripe-Client-User-Agent": json.dumps(client, separators=(",", ":"))}

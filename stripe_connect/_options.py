@@ -150,7 +150,8 @@ class ClientOptions:
 class CallOptions:
     """The effective options of one call: the client's, with the call's request options over them.
 
-    Made once per call (`merge`), the only place the two are combined.
+    Made by `merge`, the only place the two are combined: once per call with request options, once per
+    client and base without (the client keeps those).
     """
 
     api_key: str | None = dataclasses.field(repr=False)
@@ -167,6 +168,17 @@ class CallOptions:
     app_info: App | None
     hooks: tuple[Hook, ...]
     tracer_provider: Any
+    phase_limits: dict[str, float | None] = dataclasses.field(init=False, repr=False, compare=False)
+    """httpx's limit of each phase (connect, read, write, pool) of an attempt."""
+    attempt_seconds: float = dataclasses.field(init=False, repr=False, compare=False)
+    """How long an attempt may take as a whole: a number, or an `httpx.Timeout`'s largest limit."""
+
+    def __post_init__(self) -> None:
+        import httpx  # a call's options are made when a request is: httpx is loaded by then
+
+        limits = httpx.Timeout(self.timeout).as_dict()
+        object.__setattr__(self, "phase_limits", limits)
+        object.__setattr__(self, "attempt_seconds", max(limit for limit in limits.values() if limit is not None))
 
     @classmethod
     def merge(cls, client_options: ClientOptions, request_options: RequestOptions, base: Base) -> CallOptions:

@@ -131,7 +131,8 @@ def check_path(path: str) -> None:
     segments (`..` would be resolved, by httpx or a server, into another endpoint)."""
     if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise ValueError(f"path must be relative to the API base, like '/v1/charges', got {path!r}")
-    if any(c in path for c in "?# ") or not path.isprintable():
+    if "?" in path or "#" in path or " " in path or not path.isprintable():
         raise ValueError(f"path must be a plain, percent-encoded path (pass query parameters in params), got {path!r}")
-    if any(unquote(segment) in (".", "..") for segment in path.split("/")):
+    # Without a dot or a percent sign no segment can be a dot segment, encoded or not (this runs for every call).
+    if ("." in path or "%" in path) and any(unquote(segment) in (".", "..") for segment in path.split("/")):
         raise ValueError(f"path must not contain dot segments ('.' or '..', even percent-encoded), got {path!r}")

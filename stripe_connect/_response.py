@@ -38,9 +38,10 @@ class BodyReader:
         self._description, self._response, self._end, self._cap = description, response, end, cap
         self._chunks: list[bytes] = []
         self._size = 0
-        declared = response.headers.get("content-length", "")
-        if cap is not None and declared.isdigit() and int(declared) > cap:
-            raise self._too_large()
+        if cap is not None:  # httpx scans every header per lookup: only when there is a cap to check against
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise self._too_large()
 
     def take(self, chunk: bytes) -> None:
         self._size += len(chunk)
