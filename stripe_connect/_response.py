@@ -56,14 +56,22 @@ class BodyReader:
         self._response._content = b"".join(self._chunks)  # pyright: ignore[reportPrivateUsage]
 
     def _too_large(self) -> APIError:
-        response = self._response
-        return APIError(
+        return unreadable(
+            self._response,
             f"{self._description} returned a body larger than max_response_bytes={self._cap} "
-            f"(HTTP {response.status_code}); nothing of it was parsed",
-            http_status=response.status_code,
-            request_id=response.headers.get("request-id"),
-            headers=dict(response.headers),
+            f"(HTTP {self._response.status_code}); nothing of it was parsed",
         )
+
+
+def unreadable(response: httpx.Response, message: str, body: Any = None) -> APIError:
+    """The `APIError` of a successful response whose body cannot be read as the call's result."""
+    return APIError(
+        message,
+        http_status=response.status_code,
+        request_id=response.headers.get("request-id"),
+        body=body,
+        headers=dict(response.headers),
+    )
 
 
 def parse(
@@ -87,14 +95,8 @@ def parse(
         problem = exc.errors(include_input=False, include_url=False)[0]
         where = ".".join(str(p) for p in problem["loc"]) or "body"
         expected = "JSON" if cast_to is Any else f"a valid {type_name(cast_to)}"
-        raise APIError(
-            f"{description} returned a body that is not {expected} "
-            f"(HTTP {response.status_code}): {where}: {problem['msg']}",
-            http_status=response.status_code,
-            request_id=response.headers.get("request-id"),
-            body=parse_json_body(response.content),
-            headers=dict(response.headers),
-        ) from None
+        message = f"{description} returned a body that is not {expected} (HTTP {response.status_code}): {where}: "
+        raise unreadable(response, message + problem["msg"], parse_json_body(response.content)) from None
 
 
 def with_last_response(result: Any, cast_to: Any, meta: LastResponse) -> Any:

@@ -21,22 +21,11 @@ from stripe_connect import (
 from stripe_connect.models import Card, Customer
 from tests.conftest import API_KEY
 from tests.support.fault_server import FaultServer, Recorded, Reply
+from tests.support.objects import card
 
 
 def customer(n: int, **fields: Any) -> dict[str, Any]:
     return {"id": f"cus_{n}", "object": "customer", "created": 1_700_000_000 - n, "livemode": False, **fields}
-
-
-def card(n: int) -> dict[str, Any]:
-    return {
-        "id": f"card_{n}",
-        "object": "card",
-        "brand": "Visa",
-        "exp_month": 1,
-        "exp_year": 2030,
-        "funding": "credit",
-        "last4": "4242",
-    }
 
 
 def page(*items: dict[str, Any], has_more: bool, url: str = "/v1/customers") -> Reply:

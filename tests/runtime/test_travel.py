@@ -22,7 +22,7 @@ from stripe_connect import AsyncStripeClient, ListObject, SearchResult, StripeCl
 from stripe_connect.models import BankAccount, Card, Charge, Customer, Event, Refund
 from stripe_connect.testing import generate_test_header
 from stripe_connect.webhooks import construct_event
-from tests.support.objects import CHARGE, charge, stripe_event
+from tests.support.objects import CHARGE, card, charge, stripe_event
 
 REFUNDS = {
     "object": "list",
@@ -81,15 +81,7 @@ def test_list_and_search_pages_pickle_without_their_client() -> None:
 def test_a_page_of_polymorphic_items_pickles() -> None:
     items = [
         {"id": "ba_1", "object": "bank_account", "country": "US", "currency": "usd", "last4": "6789", "status": "new"},
-        {
-            "id": "card_1",
-            "object": "card",
-            "brand": "Visa",
-            "exp_month": 1,
-            "exp_year": 2030,
-            "funding": "credit",
-            "last4": "4242",
-        },
+        card(1),
     ]
     body = {"object": "list", "data": items, "has_more": False, "url": "/v1/accounts/acct_1/external_accounts"}
     page = client_answering(body).accounts.external_accounts.list("acct_1")

@@ -78,3 +78,16 @@ def stripe_event(obj: dict[str, Any], event_type: str = "charge.succeeded", **fi
         "type": event_type,
         **fields,
     }
+
+
+def card(n: int) -> dict[str, Any]:
+    """A saved card (a customer's source), `card_{n}`."""
+    return {
+        "id": f"card_{n}",
+        "object": "card",
+        "brand": "Visa",
+        "exp_month": 1,
+        "exp_year": 2030,
+        "funding": "credit",
+        "last4": "4242",
+    }
