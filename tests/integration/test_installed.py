@@ -21,6 +21,8 @@ import tomllib
 from stripe_connect.testing import find_steady
 from tests.integration.test_docs import assert_walkthrough_succeeded
 from tests.support.artifacts import ROOT, Artifacts, once, pinned_spec, run_temp
+from tests.support.objects import CARD_PRESENT_DETAILS, charge, stripe_event
+from tests.support.webhook_probe import UNUSED_BY_WEBHOOKS, fresh_parse
 
 pytestmark = pytest.mark.slow
 
@@ -140,3 +142,17 @@ def test_pyright_sees_the_installed_types(installed: Installed, tmp_path: Path) 
     assert errors == [("mistake.py", 'No parameter named "emial"')]
     revealed = [d["message"] for d in report["generalDiagnostics"] if d["severity"] == "information"]
     assert any("ListObject[Capability]" in m for m in revealed), revealed
+
+
+def test_a_first_webhook_from_the_installed_package_loads_what_it_uses(installed: Installed, tmp_path: Path) -> None:
+    # The wheel's generated code defers kinds as the checkout's does: a terminal payment's `card_present`
+    # (a deferred kind) parses into its class and no other kind is built; no HTTP stack is imported.
+    event = stripe_event(charge(payment_method_details=CARD_PRESENT_DETAILS))
+    parsed = fresh_parse(event, str(installed.python), cwd=tmp_path, env=installed.env)
+    assert parsed["type"] == "Charge" and parsed["kind"] == "PaymentMethodDetailsCardPresent"
+    assert "payment_method_details_card_present" in parsed["models"]
+    # No other kind of payment is built (`card`, inline as the commonest, loads with the details model).
+    others = [m for m in parsed["models"] if m.startswith("payment_method_details_") and "_card" not in m]
+    assert others == [], others
+    assert parsed["http"] == [] and [m for m in UNUSED_BY_WEBHOOKS if m in parsed["modules"]] == []
+    assert parsed["generated_from"].startswith(str(installed.venv)), parsed["generated_from"]

@@ -15,62 +15,13 @@ from pydantic import ValidationError
 
 from bench.bodies import BodyBuilder
 from stripe_connect.models import Charge, PaymentMethodDetailsCard
-from stripe_connect.testing import generate_test_header
 from tests.support.objects import CARD_DETAILS, CARD_PRESENT_DETAILS, CHARGE, stripe_event
-
-SECRET = "whsec_test_cold"
-
-# A fresh interpreter verifies and parses an event (argv: payload, signature, secret), then prints what it
-# loaded (before importing `json` to print it).
-PROBE = """
-import sys
-from stripe_connect.webhooks import construct_event
-
-event = construct_event(sys.argv[1].encode(), sys.argv[2], sys.argv[3])
-charge = event.data.object
-details = charge.payment_method_details
-kind = details and type(getattr(details, details.type, None)).__name__
-modules = sorted(sys.modules)
-
-import json
-prefix = "stripe_connect_generated.models."
-print(json.dumps({
-    "amount": charge.amount,
-    "type": type(charge).__name__,
-    "kind": kind,
-    "http": [m for m in ("httpx", "httpcore", "anyio", "ssl", "h11", "sniffio") if m in modules],
-    "models": [m.removeprefix(prefix) for m in modules if m.startswith(prefix)],
-    "modules": modules,
-}))
-"""
-
-# What a fresh process's first webhook does not use, and would pay for if a module it imports imported them:
-# the clients' options, redaction (of logs and of error bodies), rebuilding a payload the models refuse (this
-# one fits), and the standard modules only those need (`logging` and `json` cost a fresh process ~7 ms).
-UNUSED_BY_WEBHOOKS = (
-    "stripe_connect._options",
-    "stripe_connect._redact",
-    "stripe_connect._log_filter",
-    "stripe_connect._lenient",
-    "stripe_connect._client",
-    "stripe_connect._async_pagination",
-    "logging",
-    "json",
-)
+from tests.support.webhook_probe import UNUSED_BY_WEBHOOKS, fresh_parse
 
 # Model modules a fresh process loads to parse the benchmark's `charge.succeeded` event (bench/server.py: a
 # charge with every field filled, its payment method details a card): 25 measured, where building every kind
 # of payment method details, wallet and the like that a charge's type can hold loads 72.
 FIRST_PARSE_MODELS = 30
-
-
-def fresh_parse(event: dict[str, Any]) -> dict[str, Any]:
-    payload = json.dumps(event)
-    signature = generate_test_header(payload, SECRET)
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, payload, signature, SECRET], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout)
 
 
 @pytest.fixture(scope="module")
